@@ -1,0 +1,124 @@
+"""A backend: a table from generator name to its meaning and its derivative.
+
+A :class:`Rule` gives, for one generator, the forward map (a factory taking
+the generator, for its static data, and the backend's array namespace), its
+reverse derivative written as a traced function of wires (so that it is
+itself a map of the same category and ``R`` can be iterated), and optionally
+fused kernels, one per input, computing the same reverse derivative in one
+array operation.  The fused kernels are an implementation of the traced rule;
+``tests/test_rules.py`` checks that the two agree on every generator.
+
+Nothing here knows a generator by name: the table is data.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from catlearn.core import Generator, Map, Rev, Ty, trace, wires
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Meaning of one generator: ``forward``, ``reverse`` and fused ``vjp``.
+
+    ``forward(gen, xp)`` returns a function of arrays; ``reverse(gen)``
+    returns a function of wires ``(*xs, *dys) -> dxs``; ``vjp`` is a tuple
+    with, per input ``i``, ``vjp[i](gen, xp)`` a function
+    ``(*xs, *ys, *dys) -> dx_i`` of arrays.
+    """
+
+    forward: Callable
+    reverse: Callable
+    vjp: tuple | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Backend:
+    """A cartesian reverse-derivative category given by a table of rules.
+
+    ``add``, ``zero`` and ``zero_like`` name the generators of the
+    left-additive structure; ``mul`` and ``neg`` those that ``*`` and unary
+    ``-`` on traced wires mean; ``check`` validates an array for a wire.
+    """
+
+    name: str
+    rules: Mapping[str, Rule]
+    xp: Any
+    check: Callable
+    structure: Mapping[str, Callable]  # add, zero, zero_like, mul, neg, scale, shift
+    fused: bool = True
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def rule(self, gen: Generator) -> Rule:
+        try:
+            return self.rules[gen.name]
+        except KeyError:
+            raise NotImplementedError(
+                f"backend {self.name} has no interpretation for generator {gen!r}") from None
+
+    @functools.lru_cache(maxsize=None)
+    def implement(self, gen: Generator) -> Callable:
+        """The array function of ``gen`` (fused kernel for a ``Rev``)."""
+        if isinstance(gen, Rev):
+            base, i = gen.data
+            return self.rule(base).vjp[i](base, self.xp)
+        return self.rule(gen).forward(gen, self.xp)
+
+    def has_vjp(self, gen: Generator) -> bool:
+        return self.fused and not isinstance(gen, Rev) and self.rule(gen).vjp is not None
+
+    @functools.lru_cache(maxsize=None)
+    def reverse(self, gen: Generator) -> Map:
+        """``R[gen] : dom @ cod -> dom`` as a map of this backend."""
+        if isinstance(gen, Rev):
+            from catlearn.derivative import R
+            base, i = gen.data
+            k, n = len(base.dom), len(base.cod)
+            inner = trace(gen.dom, lambda *v: wires(
+                self.reverse(base)(*v[:k], *v[k + n:]))[i], self)
+            return R(inner)
+        rev = self.rule(gen).reverse(gen)
+        return trace(gen.dom @ gen.cod, rev, self)
+
+    # -- the structure used by the generic constructions -------------------
+
+    def add(self, wire) -> Generator:
+        return self.structure["add"](wire)
+
+    def zero(self, wire) -> Generator:
+        return self.structure["zero"](wire)
+
+    def zero_like(self, wire) -> Generator:
+        return self.structure["zero_like"](wire)
+
+    def var_add(self, x, y):
+        if not hasattr(y, "builder"):
+            return self.structure["shift"](x.type, y)(x)
+        return self.add(x.type)(x, y)
+
+    def var_mul(self, x, y):
+        if not hasattr(y, "builder"):
+            return self.structure["scale"](x.type, y)(x)
+        return self.structure["mul"](x.type, y.type)(x, y)
+
+    def var_neg(self, x):
+        return self.structure["neg"](x.type)(x)
+
+    # -- wiring, so that generic constructions can ask the backend ---------
+
+    def id(self, ty: Ty) -> Map:
+        return Map.id(ty, self)
+
+    def swap(self, a: Ty, b: Ty) -> Map:
+        return Map.swap(a, b, self)
+
+    def copy(self, a: Ty, n: int = 2) -> Map:
+        return Map.copy(a, self, n)
+
+    def discard(self, a: Ty) -> Map:
+        return Map.discard(a, self)

@@ -1,0 +1,94 @@
+"""The reverse derivative ``R``, the forward derivative ``D`` and the dagger.
+
+``R(f) : A @ B -> A`` is built once, for every backend, by the chain rule:
+replay ``f``'s program, then walk it backwards, applying each generator's
+reverse derivative to the cotangent of its outputs and summing (with the
+backend's ``+``) the cotangents of registers used more than once.  Copies
+become sums and discards zeros for free, because wiring has no operations.
+The result is again a map of the same category, so ``R(R(f))`` exists.
+
+The axioms of a cartesian reverse-derivative category (Cockett et al.,
+arXiv 1910.07065, Def. 13) hold; ``tests/test_laws.py`` checks RD.1-RD.7.
+
+``D[f](a, v) = pi_1 R[R[f]]((a, 0), v)`` (Thm. 16) and the dagger of a map
+linear in its input, ``f^dagger(b) = R[f](0, b)``, are derived from ``R``.
+
+>>> from catlearn import smooth, R, D
+>>> import numpy as np
+>>> x, v = np.array([[2.0]]), np.array([[1.0]])
+>>> R(smooth.exp(1))(x, v)[0].round(4).tolist()
+[[7.3891]]
+>>> D(smooth.exp(1))(x, v)[0].round(4).tolist()
+[[7.3891]]
+"""
+
+from __future__ import annotations
+
+from catlearn.core import Map, Rev, Ty, Var, _Builder, trace, wires
+
+
+def R(f):
+    """The reverse derivative ``R[f] : dom @ cod -> dom`` of a map.
+
+    Also accepts a :class:`~catlearn.para.Para` (giving ``Para(R)(f)``, a
+    parametrised lens) and is the object part of the functor ``Lens.R``.
+    """
+    if not isinstance(f, Map):
+        return f.R()
+    backend = f.backend
+    builder = _Builder(backend, list(f.types), list(f.ops))
+    dys = tuple(builder.fresh(w) for w in f.cod)
+    cot: dict[int, Var] = {}
+
+    def accumulate(reg: int, dx: Var) -> None:
+        cot[reg] = cot[reg] + dx if reg in cot else dx
+
+    for reg, dy in zip(f.outputs, dys):
+        accumulate(reg, Var(builder, dy))
+    for op in reversed(f.ops):
+        if not any(r in cot for r in op.outs):
+            continue
+        xs = [Var(builder, r) for r in op.ins]
+        ys = [Var(builder, r) for r in op.outs]
+        douts = [cot[r] if r in cot else backend.zero_like(y.type)(y)
+                 for r, y in zip(op.outs, ys)]
+        for reg, dx in zip(op.ins, _reverse(backend, op.gen, xs, ys, douts)):
+            accumulate(reg, dx)
+    outputs = []
+    for reg in f.inputs:
+        x = Var(builder, reg)
+        outputs.append(cot[reg] if reg in cot else backend.zero_like(x.type)(x))
+    return Map(backend, f.dom @ f.cod, f.dom, tuple(builder.types), tuple(builder.ops),
+               f.inputs + dys, tuple(v.reg for v in outputs)).prune()
+
+
+def _reverse(backend, gen, xs, ys, douts) -> tuple[Var, ...]:
+    """Cotangents of one operation's inputs: fused kernels or the rule's map."""
+    if backend.has_vjp(gen):
+        dom = gen.dom @ gen.cod @ gen.cod
+        return tuple(Rev(f"R{i}[{gen.name}]", dom, Ty(w), (gen, i))(*xs, *ys, *douts)
+                     for i, w in enumerate(gen.dom))
+    return wires(backend.reverse(gen)(*xs, *douts))
+
+
+def D(f: Map) -> Map:
+    """The forward derivative ``D[f] : A @ A -> B``, ``(a, v) |-> J_f(a) v``.
+
+    Derived from ``R`` as in Cockett et al., Theorem 16.
+    """
+    k = len(f.dom)
+    rr = R(R(f))
+
+    def forward(*av):
+        a, v = av[:k], av[k:]
+        zeros = [f.backend.zero_like(y.type)(y) for y in wires(f(*a))]
+        return wires(rr(*a, *zeros, *v))[k:]
+
+    return trace(f.dom @ f.dom, forward, f.backend).prune()
+
+
+def dagger(f: Map) -> Map:
+    """The dagger ``f^dagger = R[f](0, -) : B -> A`` of a map linear in its input."""
+    backend = f.backend
+    rf = R(f)
+    return trace(f.cod, lambda *b: rf(*(backend.zero(w)() for w in f.dom), *b), backend).prune()

@@ -1,0 +1,384 @@
+"""Smooth maps between real vector spaces, on numpy arrays.
+
+Data wires (:class:`Real` with ``batched=True``, written ``R^n``) carry a
+leading batch axis; parameter wires (``batched=False``, written ``P^n``)
+do not, and the reverse derivative of a generator that meets a parameter
+sums over the batch.  float64 is the default; float32 arrays stay float32.
+
+Each generator is defined by one :class:`~catlearn.backend.Rule`: its
+forward map, right next to its reverse derivative written with the other
+generators (so ``R`` iterates), and fused numpy kernels for the first-order
+reverse pass.
+
+>>> import numpy as np
+>>> from catlearn import smooth, R
+>>> f = smooth.linear(2, 1)
+>>> W, x, dy = np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]]), np.array([[1.0]])
+>>> f(W, x)[0].tolist()
+[[11.0]]
+>>> [d.tolist() for d in R(f)(W, x, dy)]
+[[[3.0, 4.0]], [[1.0, 2.0]]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from catlearn.backend import Backend, Rule
+from catlearn.core import Generator, Map, Ty
+
+
+@dataclass(frozen=True)
+class Real:
+    """The wire type ``R^shape``: batched data, or an unbatched parameter."""
+
+    shape: tuple = ()
+    batched: bool = True
+
+    def __repr__(self) -> str:
+        dims = "x".join(map(str, self.shape)) or "1"
+        return f"{'R' if self.batched else 'P'}^{dims}"
+
+
+def real(n=(), batched: bool = True) -> Real:
+    """``Real`` from an int, a shape, or a ``Real`` (returned as it is)."""
+    if isinstance(n, Real):
+        return n
+    return Real(tuple(n) if isinstance(n, (tuple, list)) else (n,), batched)
+
+
+# -- array namespaces: numpy here, sympy object arrays in catlearn.symbolic --
+
+
+class NumpyOps:
+    """The array operations the smooth rules are written with."""
+
+    add, negative, multiply, matmul = np.add, np.negative, np.multiply, np.matmul
+    exp, log, tanh, sqrt, reciprocal = np.exp, np.log, np.tanh, np.sqrt, np.reciprocal
+    zeros_like, broadcast_to = np.zeros_like, np.broadcast_to
+
+    @staticmethod
+    def zeros(shape):
+        return np.zeros(shape)
+
+    @staticmethod
+    def full(shape, value):
+        return np.full(shape, float(value))
+
+    @staticmethod
+    def sigmoid(x):
+        # exp of a non-positive number only: no overflow warnings
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    @staticmethod
+    def relu(x):
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def step(x):
+        return (x > 0).astype(x.dtype)
+
+    @staticmethod
+    def softmax(x):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    @staticmethod
+    def sum(x, axes):
+        return x.sum(axis=axes)
+
+    @staticmethod
+    def outer(a, b):
+        return a.T @ b if a.ndim == 2 else np.multiply.outer(a, b)
+
+
+# -- the wire-level structure (used by the generic constructions) ------------
+
+
+def _g(name, dom, cod, data=None) -> Generator:
+    return Generator(name, Ty(*dom), Ty(*cod), data)
+
+
+def _unbatched(w: Real) -> Real:
+    return Real(w.shape, False)
+
+
+def _batched(w: Real) -> Real:
+    return Real(w.shape, True)
+
+
+STRUCTURE = {
+    "add": lambda w: _g("add", (w, w), (w,)),
+    "neg": lambda w: _g("neg", (w,), (w,)),
+    "mul": lambda w, v: _g("mul", (w, v), (w if w.batched or not v.batched else v,)),
+    "zero": lambda w: _g("zero", (), (w,)),
+    "zero_like": lambda w: _g("zero_like", (w,), (w,)),
+    "scale": lambda w, c: _g("scale", (w,), (w,), float(c)),
+    "shift": lambda w, c: _g("shift", (w,), (w,), float(c)),
+}
+add, neg, zero, zero_like = (STRUCTURE[k] for k in ("add", "neg", "zero", "zero_like"))
+
+
+def mul(w, v=None) -> Generator:
+    """Elementwise product (an unbatched factor broadcasts over the batch)."""
+    return STRUCTURE["mul"](w, v or w)
+
+
+def _sum_axes(w: Real) -> tuple:
+    return tuple(range(-len(w.shape), 0))
+
+
+def _unbroadcast(dx, w: Real):
+    """The cotangent of a wire that was broadcast over the batch."""
+    return batch_sum(dx.type)(dx) if dx.type.batched and not w.batched else dx
+
+
+def _rev_mul(g):
+    a, b = g.dom
+
+    def rev(x, y, dz):
+        return _unbroadcast(dz * y, a), _unbroadcast(dz * x, b)
+    return rev
+
+
+def _vjp_mul(i):
+    def kernel(g, xp):
+        w = g.dom[i]
+        if w.batched or not g.cod[0].batched:
+            return lambda x, y, z, dz: dz * (y if i == 0 else x)
+        return lambda x, y, z, dz: (dz * (y if i == 0 else x)).sum(axis=0)
+    return kernel
+
+
+def _k(fn):
+    """A kernel factory that ignores the generator and the namespace."""
+    return lambda g, xp: fn
+
+
+RULES = {
+    "add": Rule(lambda g, xp: xp.add, lambda g: lambda x, y, dz: (dz, dz),
+                (_k(lambda x, y, z, dz: dz), _k(lambda x, y, z, dz: dz))),
+    "neg": Rule(lambda g, xp: xp.negative, lambda g: lambda x, dz: -dz,
+                (_k(lambda x, y, dz: -dz),)),
+    "mul": Rule(lambda g, xp: xp.multiply, _rev_mul, (_vjp_mul(0), _vjp_mul(1))),
+    "zero": Rule(lambda g, xp: lambda: xp.zeros(g.cod[0].shape), lambda g: lambda dz: ()),
+    "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: zero_like(x.type)(x),
+                      (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
+    "constant": Rule(lambda g, xp: lambda: xp.full(g.cod[0].shape, g.data),
+                     lambda g: lambda dz: ()),
+    "scale": Rule(lambda g, xp: lambda x: g.data * x, lambda g: lambda x, dz: g.data * dz,
+                  (lambda g, xp: lambda x, y, dz: g.data * dz,)),
+    "shift": Rule(lambda g, xp: lambda x: x + g.data, lambda g: lambda x, dz: dz,
+                  (_k(lambda x, y, dz: dz),)),
+    "exp": Rule(lambda g, xp: xp.exp, lambda g: lambda x, dy: dy * exp(x.type)(x),
+                (_k(lambda x, y, dy: dy * y),)),
+    "log": Rule(lambda g, xp: xp.log, lambda g: lambda x, dy: dy * reciprocal(x.type)(x),
+                (_k(lambda x, y, dy: dy / x),)),
+    "reciprocal": Rule(lambda g, xp: xp.reciprocal,
+                       lambda g: lambda x, dy: _neg_sq(dy, reciprocal(x.type)(x)),
+                       (_k(lambda x, y, dy: -dy * y * y),)),
+    "sqrt": Rule(lambda g, xp: xp.sqrt,
+                 lambda g: lambda x, dy: 0.5 * dy * reciprocal(x.type)(sqrt(x.type)(x)),
+                 (_k(lambda x, y, dy: 0.5 * dy / y),)),
+    "sigmoid": Rule(lambda g, xp: xp.sigmoid, lambda g: lambda x, dy: _dsigmoid(x, dy),
+                    (_k(lambda x, y, dy: dy * y * (1 - y)),)),
+    "tanh": Rule(lambda g, xp: xp.tanh, lambda g: lambda x, dy: _dtanh(x, dy),
+                 (_k(lambda x, y, dy: dy * (1 - y * y)),)),
+    "relu": Rule(lambda g, xp: xp.relu, lambda g: lambda x, dy: dy * step(x.type)(x),
+                 (lambda g, xp: lambda x, y, dy: dy * xp.step(x),)),
+    "step": Rule(lambda g, xp: xp.step, lambda g: lambda x, dy: zero_like(x.type)(x),
+                 (lambda g, xp: lambda x, y, dy: xp.zeros_like(x),)),
+    "softmax": Rule(lambda g, xp: xp.softmax, lambda g: lambda x, dy: _dsoftmax(x, dy),
+                    (_k(lambda x, y, dy: y * (dy - (y * dy).sum(axis=-1, keepdims=True))),)),
+    "sum": Rule(lambda g, xp: lambda x: xp.sum(x, _sum_axes(g.dom[0])),
+                lambda g: lambda x, dz: expand(x.type)(dz, x),
+                (lambda g, xp: lambda x, y, dz: xp.broadcast_to(
+                    dz.reshape(dz.shape + (1,) * len(g.dom[0].shape)), x.shape),)),
+    "expand": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(
+                       z.reshape(z.shape + (1,) * len(g.dom[1].shape)), x.shape),
+                   lambda g: lambda z, x, dy: (sum_(g.dom[1])(dy), zero_like(x.type)(x))),
+    "batch_sum": Rule(lambda g, xp: lambda x: xp.sum(x, 0),
+                      lambda g: lambda x, dz: spread(x.type)(dz, x),
+                      (lambda g, xp: lambda x, y, dz: xp.broadcast_to(dz, x.shape),)),
+    "spread": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(z, x.shape),
+                   lambda g: lambda z, x, dy: (batch_sum(x.type)(dy), zero_like(x.type)(x))),
+    "linear": Rule(lambda g, xp: lambda W, x: x @ W.T,
+                   lambda g: lambda W, x, dy: (outer(dy.type, x.type)(dy, x),
+                                               linear_t(W.type, dy.type)(W, dy)),
+                   (_k(lambda W, x, y, dy: dy.T @ x if x.ndim == 2 else np.multiply.outer(dy, x)),
+                    _k(lambda W, x, y, dy: dy @ W))),
+    "linear_t": Rule(lambda g, xp: lambda W, u: u @ W,
+                     lambda g: lambda W, u, dv: (outer(u.type, dv.type)(u, dv),
+                                                 linear_gen(W.type, dv.type)(W, dv)),
+                     (_k(lambda W, u, v, dv: u.T @ dv if u.ndim == 2 else np.multiply.outer(u, dv)),
+                      _k(lambda W, u, v, dv: dv @ W.T))),
+    "outer": Rule(lambda g, xp: xp.outer,
+                  lambda g: lambda a, b, dW: (linear_gen(dW.type, b.type)(dW, b),
+                                              linear_t(dW.type, a.type)(dW, a)),
+                  (_k(lambda a, b, W, dW: b @ dW.T), _k(lambda a, b, W, dW: a @ dW))),
+}
+
+
+def _neg_sq(dy, r):
+    return -(dy * r * r)
+
+
+def _dsigmoid(x, dy):
+    s = sigmoid(x.type)(x)
+    return dy * s * (1 - s)
+
+
+def _dtanh(x, dy):
+    t = tanh(x.type)(x)
+    return dy * (1 - t * t)
+
+
+def _dsoftmax(x, dy):
+    s = softmax(x.type)(x)
+    sd = s * dy
+    return sd - s * expand(x.type)(sum_(x.type)(sd), s)
+
+
+def _pointwise(name):
+    def constructor(n=()) -> Map:
+        return Map.gen(_g(name, (real(n),), (real(n),)), backend)
+    constructor.__name__ = name
+    constructor.__doc__ = f"The pointwise map ``{name} : R^n -> R^n``."
+    return constructor
+
+
+exp, log, reciprocal, sqrt, sigmoid, tanh, relu, step, softmax = map(_pointwise, (
+    "exp", "log", "reciprocal", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax"))
+softmax.__doc__ = "Softmax over the last axis, ``R^n -> R^n``."
+
+
+def sum_(w: Real) -> Generator:
+    """Sum over the feature axes: ``R^shape -> R^1`` (batch kept)."""
+    return _g("sum", (w,), (Real((), w.batched),))
+
+
+def expand(w: Real) -> Generator:
+    """``(z : R^1, x : R^shape) -> z`` broadcast to the shape of ``x``."""
+    return _g("expand", (Real((), w.batched), w), (w,))
+
+
+def batch_sum(w: Real) -> Generator:
+    """Sum over the batch: ``R^shape -> P^shape``."""
+    return _g("batch_sum", (w,), (_unbatched(w),))
+
+
+def spread(w: Real) -> Generator:
+    """``(p : P^shape, x : R^shape) -> p`` repeated along the batch of ``x``."""
+    return _g("spread", (_unbatched(w), w), (w,))
+
+
+def linear_gen(W: Real, x: Real) -> Generator:
+    return _g("linear", (W, x), (Real(W.shape[:1], x.batched),))
+
+
+def linear_t(W: Real, u: Real) -> Generator:
+    return _g("linear_t", (W, u), (Real(W.shape[1:], u.batched),))
+
+
+def outer(a: Real, b: Real) -> Generator:
+    return _g("outer", (a, b), (Real(a.shape + b.shape, False),))
+
+
+def check(wire: Real, x, where: str):
+    """Validate (and convert to float) an array for a wire, or say what is wrong."""
+    x = np.asarray(x)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)
+    elif x.dtype.kind != "f":
+        raise ValueError(f"{where}: expected a float array, got dtype {x.dtype}")
+    want = ("batch",) * wire.batched + wire.shape
+    if x.ndim != len(want) or x.shape[wire.batched:] != wire.shape:
+        raise ValueError(f"{where}: expected shape ({', '.join(map(str, want))}), "
+                         f"got {x.shape}")
+    return x
+
+
+backend = Backend("Smooth", RULES, NumpyOps, check, STRUCTURE)
+
+
+# -- constructors: each a Map of this backend ---------------------------------
+
+
+def _map(gen: Generator) -> Map:
+    return Map.gen(gen, backend)
+
+
+def identity(n=()) -> Map:
+    """``id : R^n -> R^n``."""
+    return Map.id(Ty(real(n)), backend)
+
+
+def copy(n=(), k: int = 2) -> Map:
+    """``copy : R^n -> R^n @ R^n``."""
+    return Map.copy(Ty(real(n)), backend, k)
+
+
+def discard(n=()) -> Map:
+    """``discard : R^n -> 1``."""
+    return Map.discard(Ty(real(n)), backend)
+
+
+def swap(n=(), m=()) -> Map:
+    """``swap : R^n @ R^m -> R^m @ R^n``."""
+    return Map.swap(Ty(real(n)), Ty(real(m)), backend)
+
+
+def adder(n=()) -> Map:
+    """``add : R^n @ R^n -> R^n``."""
+    return _map(add(real(n)))
+
+
+def zero_map(n=(), batched: bool = True) -> Map:
+    """``zero : 1 -> R^n`` (broadcasts over the batch)."""
+    return _map(zero(real(n, batched)))
+
+
+def constant(value: float, n=(), batched: bool = True) -> Map:
+    """``1 -> R^n``, every entry ``value`` (broadcasts over the batch)."""
+    w = real(n, batched)
+    return _map(_g("constant", (), (w,), float(value)))
+
+
+def scale(c: float, n=()) -> Map:
+    """``x |-> c x``."""
+    return _map(STRUCTURE["scale"](real(n), c))
+
+
+def negate(n=()) -> Map:
+    """``x |-> -x``."""
+    return _map(neg(real(n)))
+
+
+def multiply(n=()) -> Map:
+    """Elementwise product ``R^n @ R^n -> R^n``."""
+    return _map(mul(real(n)))
+
+
+def linear(n_in: int, n_out: int) -> Map:
+    """``(W : P^(n_out x n_in), x : R^n_in) |-> W x``: a matrix on a parameter wire."""
+    return _map(linear_gen(Real((n_out, n_in), False), real(n_in)))
+
+
+def bias(n) -> Map:
+    """``(b : P^n, x : R^n) |-> x + b``."""
+    w = real(n)
+    return _map(_g("bias", (_unbatched(w), w), (w,)))
+
+
+def sum(n) -> Map:  # noqa: A001 - the papers call this generator sum
+    """``R^n -> R^1``, the sum of the entries (batch kept)."""
+    return _map(sum_(real(n)))
+
+
+RULES["bias"] = Rule(lambda g, xp: lambda b, x: x + b,
+                     lambda g: lambda b, x, dy: (batch_sum(dy.type)(dy), dy),
+                     (_k(lambda b, x, y, dy: dy.sum(axis=0) if dy.ndim > b.ndim else dy),
+                      _k(lambda b, x, y, dy: dy)))
