@@ -1,13 +1,17 @@
 """catlearn: gradient-based learning as the categorical papers describe it.
 
 Models are parametrised maps (:class:`Para`); the reverse derivative ``R``
-makes every map a :class:`Lens`; backends (:mod:`catlearn.smooth`,
-:mod:`catlearn.z2`, :mod:`catlearn.symbolic`) give generators a meaning.
+makes every map a :class:`Lens` (``Lens.R`` is the functor); backends
+(:mod:`catlearn.smooth`, :mod:`catlearn.z2`, :mod:`catlearn.symbolic`) give
+the generators their meaning.
 """
 
 from catlearn.core import Generator, Map, Ty, then, tensor, trace
 from catlearn.derivative import D, R, dagger
-from catlearn import smooth
+from catlearn.lens import Lens
+from catlearn.para import Para
+from catlearn import smooth, symbolic, z2
 
-__all__ = ["Generator", "Map", "Ty", "then", "tensor", "trace", "R", "D", "dagger", "smooth"]
+__all__ = ["Generator", "Map", "Ty", "then", "tensor", "trace", "R", "D", "dagger",
+           "Lens", "Para", "smooth", "symbolic", "z2"]
 __version__ = "0.1.0"

@@ -31,10 +31,17 @@ def R(f):
     """The reverse derivative ``R[f] : dom @ cod -> dom`` of a map.
 
     Also accepts a :class:`~catlearn.para.Para` (giving ``Para(R)(f)``, a
-    parametrised lens) and is the object part of the functor ``Lens.R``.
+    parametrised lens); ``Lens.R`` is the functor ``f |-> (f, R[f])``.
     """
     if not isinstance(f, Map):
         return f.R()
+    builder, dys, outputs = _chain_rule(f)
+    return Map(f.backend, f.dom @ f.cod, f.dom, tuple(builder.types), tuple(builder.ops),
+               f.inputs + dys, outputs).prune()
+
+
+def _chain_rule(f: Map):
+    """The program of ``R[f]``: ``f`` replayed, then its operations reversed."""
     backend = f.backend
     builder = _Builder(backend, list(f.types), list(f.ops))
     dys = tuple(builder.fresh(w) for w in f.cod)
@@ -58,8 +65,37 @@ def R(f):
     for reg in f.inputs:
         x = Var(builder, reg)
         outputs.append(cot[reg] if reg in cot else backend.zero_like(x.type)(x))
-    return Map(backend, f.dom @ f.cod, f.dom, tuple(builder.types), tuple(builder.ops),
-               f.inputs + dys, tuple(v.reg for v in outputs)).prune()
+    return builder, dys, tuple(v.reg for v in outputs)
+
+
+def split(f: Map) -> tuple[Map, Map, Ty]:
+    """``R[f]`` cut into an optic: ``fwd : A -> M @ B`` and ``bwd : M @ B -> A``.
+
+    ``M`` (the residual) is exactly what the backward pass reads from the
+    forward pass, so ``put`` never re-runs ``f``.
+    """
+    builder, dys, outputs = _chain_rule(f)
+    ops = builder.ops
+    backward, live, needed = [], set(outputs), set(dys)
+    tainted = set(dys)
+    for op in ops[len(f.ops):]:
+        if any(r in tainted for r in op.ins):
+            tainted.update(op.outs)
+    for op in reversed(ops):
+        if any(r in live for r in op.outs) and any(r in tainted for r in op.outs):
+            backward.append(op)
+            live.update(op.ins)
+    backward.reverse()
+    written = {r for op in backward for r in op.outs}
+    residual = sorted(r for r in live | set(outputs) if r not in written and r not in needed)
+    types = tuple(builder.types)
+    res = Ty(*(types[r] for r in residual))
+    fwd = Map(f.backend, f.dom, res @ f.cod, types, tuple(ops[:len(f.ops)]) + tuple(
+        op for op in ops[len(f.ops):] if not any(r in tainted for r in op.outs)),
+        f.inputs, tuple(residual) + f.outputs).prune()
+    bwd = Map(f.backend, res @ f.cod, f.dom, types, tuple(backward),
+              tuple(residual) + dys, outputs)
+    return fwd, bwd, res
 
 
 def _reverse(backend, gen, xs, ys, douts) -> tuple[Var, ...]:

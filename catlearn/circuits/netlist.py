@@ -1,0 +1,354 @@
+"""Combinational netlists of BLIF ``.names`` gates, evaluated bit-parallel.
+
+A :class:`Netlist` is a named list of primary inputs, primary outputs and gates. Each
+:class:`Gate` defines one signal by a sum-of-products *cover*, exactly as a BLIF
+``.names`` block: rows ``(pattern, value)`` where ``pattern`` has one character per gate
+input (``'1'`` the input, ``'0'`` its complement, ``'-'`` don't care). If the rows output
+``'1'`` (on-set) the gate is the OR of the rows; if they output ``'0'`` (off-set) it is the
+complement of that OR. An empty cover is the constant 0; the single row ``('', '1')`` is
+the constant 1.
+
+Netlists are validated on construction (every signal defined exactly once, no cycles,
+covers as wide as their gate) and store their gates in topological order.
+
+Laws: ``Netlist.truth_table()`` agrees with ``Netlist.__call__`` on every row, and with
+``evaluate`` on packed words (64 examples per uint64, see :mod:`catlearn.circuits.packing`).
+
+>>> xor = Netlist.from_gates("xor2", ("a", "b"), ("y",), [("y", "xor", ("a", "b"))])
+>>> xor.truth_table().ravel().tolist()
+[0, 1, 1, 0]
+>>> xor.gates[0].cover
+(('01', '1'), ('10', '1'))
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from catlearn.circuits.packing import pack, truth_table_inputs, unpack
+
+MAX_TRUTH_TABLE_INPUTS = 24
+_ALL_ONES = ~np.uint64(0)
+
+
+class NetlistError(ValueError):
+    """A netlist that is not a well-formed combinational circuit.
+
+    Attributes:
+        detail: the message without its location prefix.
+        signal: the signal the problem is about (or None).
+        line: the source line the problem is on, when known.
+    """
+
+    def __init__(self, detail: str, signal: str | None = None, line: int | None = None,
+                 source: str | None = None):
+        where = f"{source}:{line}: " if source is not None and line is not None else ""
+        super().__init__(where + detail)
+        self.detail, self.signal, self.line = detail, signal, line
+
+
+def _check_name(name, what: str) -> None:
+    # names must survive a BLIF round trip: no whitespace, no comment, no continuation
+    if not isinstance(name, str) or not name or name.endswith("\\") or "#" in name \
+            or any(c.isspace() for c in name):
+        raise NetlistError(
+            f"{what} {name!r} is not a usable signal name (it must be a non-empty string "
+            f"without whitespace or '#', not ending in a backslash)", signal=str(name))
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One BLIF ``.names`` block: ``output`` as a sum-of-products cover over ``inputs``.
+
+    Args:
+        output: the signal this gate defines.
+        inputs: the signals it reads, in the column order of the cover.
+        cover: rows ``(pattern, value)``; all values ``'1'`` (on-set) or all ``'0'`` (off-set).
+        line: source line of the gate, for error messages (not part of equality).
+
+    >>> Gate("y", ("a", "b"), (("11", "1"),)).is_offset
+    False
+    """
+
+    output: str
+    inputs: tuple[str, ...]
+    cover: tuple[tuple[str, str], ...]
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "cover", tuple((str(p), str(v)) for p, v in self.cover))
+        _check_name(self.output, "gate output")
+        for name in self.inputs:
+            _check_name(name, f"input of gate {self.output!r}:")
+        for k, (pattern, value) in enumerate(self.cover, 1):
+            self._check_row(k, pattern, value)
+        if len({value for _, value in self.cover}) > 1:
+            raise NetlistError(f"cover of {self.output!r} mixes rows with output 1 and "
+                               f"output 0; use one or the other", self.output, self.line)
+
+    def _check_row(self, k: int, pattern: str, value: str) -> None:
+        if len(pattern) != len(self.inputs):
+            raise NetlistError(
+                f"row {k} {pattern!r} of the cover of {self.output!r} has {len(pattern)} "
+                f"columns but the gate has {len(self.inputs)} inputs", self.output, self.line)
+        if set(pattern) - set("01-") or value not in ("0", "1"):
+            raise NetlistError(
+                f"row {k} ({pattern!r}, {value!r}) of the cover of {self.output!r}: "
+                f"patterns use only 0, 1, -; values are 0 or 1", self.output, self.line)
+
+    @property
+    def is_offset(self) -> bool:
+        """True when the cover lists the rows where the output is 0."""
+        return bool(self.cover) and self.cover[0][1] == "0"
+
+    def evaluate(self, args: list[np.ndarray], n_words: int) -> np.ndarray:
+        """Bit-parallel value of the gate on packed input words ``args`` (one per input)."""
+        result = np.zeros(n_words, dtype=np.uint64)
+        for pattern, _ in self.cover:
+            term = np.full(n_words, _ALL_ONES, dtype=np.uint64)
+            for char, word in zip(pattern, args):
+                if char == "1":
+                    term &= word
+                elif char == "0":
+                    term &= ~word
+            result |= term
+        return ~result if self.is_offset else result
+
+
+def _parity_rows(arity: int, odd: bool) -> list[tuple[str, str]]:
+    return [("".join(map(str, bits)), "1")
+            for bits in itertools.product((0, 1), repeat=arity) if sum(bits) % 2 == odd]
+
+
+def _one_hot_rows(arity: int, value: str) -> list[tuple[str, str]]:
+    return [("-" * i + "1" + "-" * (arity - i - 1), value) for i in range(arity)]
+
+
+# kind -> (allowed arities as (min, max), cover builder): the gate library is data
+GATE_KINDS = {
+    "and": ((1, None), lambda k: [("1" * k, "1")]),
+    "nand": ((1, None), lambda k: [("1" * k, "0")]),
+    "or": ((1, None), lambda k: _one_hot_rows(k, "1")),
+    "nor": ((1, None), lambda k: _one_hot_rows(k, "0")),
+    "xor": ((1, 16), lambda k: _parity_rows(k, odd=True)),
+    "xnor": ((1, 16), lambda k: _parity_rows(k, odd=False)),
+    "not": ((1, 1), lambda k: [("0", "1")]),
+    "buf": ((1, 1), lambda k: [("1", "1")]),
+    "zero": ((0, 0), lambda k: []),
+    "one": ((0, 0), lambda k: [("", "1")]),
+}
+
+
+def gate(output: str, kind: str, inputs=()) -> Gate:
+    """A :class:`Gate` of a named kind (a key of ``GATE_KINDS``) with its cover.
+
+    >>> gate("y", "nor", ("a", "b")).cover
+    (('1-', '0'), ('-1', '0'))
+    """
+    if kind not in GATE_KINDS:
+        raise NetlistError(f"gate {output!r} has unknown kind {kind!r}; known kinds: "
+                           f"{', '.join(GATE_KINDS)}", signal=output)
+    (low, high), rows = GATE_KINDS[kind]
+    inputs = tuple(inputs)
+    if len(inputs) < low or (high is not None and len(inputs) > high):
+        wanted = f"exactly {low}" if low == high else f"{low} to {high or 'any number of'}"
+        raise NetlistError(f"{kind} gate {output!r} takes {wanted} inputs, "
+                           f"got {len(inputs)}: {inputs}", signal=output)
+    return Gate(output, inputs, tuple(rows(len(inputs))))
+
+
+@dataclass(frozen=True)
+class Netlist:
+    """A combinational circuit: primary inputs, primary outputs, gates in topological order.
+
+    Args:
+        name: the model name.
+        inputs: primary input signals (their order is the order of ``evaluate``'s rows).
+        outputs: primary output signals; each is an input or a gate output.
+        gates: the gates; reordered topologically if given out of order.
+        source: file name for error messages (not part of equality).
+
+    Raises:
+        NetlistError: a signal defined twice or never, a cycle, a bad cover.
+
+    >>> Netlist("inv", ("a",), ("y",), (Gate("y", ("a",), (("0", "1"),)),)).n_gates
+    1
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    gates: tuple[Gate, ...]
+    source: str | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        for attr in ("inputs", "outputs", "gates"):
+            object.__setattr__(self, attr, tuple(getattr(self, attr)))
+        try:
+            ordered = _validated_order(self)
+        except NetlistError as error:
+            raise NetlistError(error.detail, error.signal, error.line, self.source) from None
+        object.__setattr__(self, "gates", ordered)
+
+    @classmethod
+    def from_gates(cls, name: str, inputs, outputs, specs) -> Netlist:
+        """Build a netlist from simple gates ``(output, kind, inputs)``, kinds of ``GATE_KINDS``.
+
+        >>> n = Netlist.from_gates("maj", "abc", ["m"], [
+        ...     ("ab", "and", "ab"), ("bc", "and", "bc"), ("ac", "and", "ac"),
+        ...     ("m", "or", ("ab", "bc", "ac"))])
+        >>> n.truth_table().ravel().tolist()
+        [0, 0, 0, 1, 0, 1, 1, 1]
+        """
+        return cls(name, tuple(inputs), tuple(outputs),
+                   tuple(gate(out, kind, args) for out, kind, args in specs))
+
+    @property
+    def n_gates(self) -> int:
+        """Number of gates (``.names`` blocks)."""
+        return len(self.gates)
+
+    def evaluate(self, words) -> np.ndarray:
+        """Outputs (n_outputs, n_words) on packed input words (n_inputs, n_words), uint64.
+
+        >>> xor = Netlist.from_gates("x", "ab", "y", [("y", "xor", "ab")])
+        >>> xor.evaluate(pack([[0, 1], [1, 1]])).tolist()
+        [[1]]
+        """
+        rows, n_words = self._input_rows(words)
+        env = dict(zip(self.inputs, rows))
+        for g in self.gates:
+            env[g.output] = g.evaluate([env[s] for s in g.inputs], n_words)
+        if not self.outputs:
+            return np.zeros((0, n_words), dtype=np.uint64)
+        return np.stack([env[s] for s in self.outputs])
+
+    def _input_rows(self, words) -> tuple[list[np.ndarray], int]:
+        """One uint64 row per input, and the common number of words (also for 0 inputs)."""
+        if isinstance(words, np.ndarray) and words.ndim == 2:
+            rows, n_words = list(words.astype(np.uint64, copy=False)), words.shape[1]
+        else:
+            rows = [np.asarray(w, dtype=np.uint64) for w in words]
+            n_words = rows[0].shape[0] if rows and rows[0].ndim == 1 else 0
+        if len(rows) != len(self.inputs):
+            raise ValueError(f"netlist {self.name!r} has {len(self.inputs)} inputs "
+                             f"{self.inputs}, but {len(rows)} rows of words were given")
+        if any(r.shape != (n_words,) for r in rows):
+            raise ValueError(f"input words must be 1-D and of one length, got shapes "
+                             f"{sorted({r.shape for r in rows})}")
+        return rows, n_words
+
+    def __call__(self, rows) -> np.ndarray:
+        """Outputs on unpacked 0/1 rows (n, n_inputs) -> uint8 (n, n_outputs); 1-D for one row.
+
+        >>> Netlist.from_gates("x", "ab", "y", [("y", "xor", "ab")])([1, 0]).tolist()
+        [1]
+        """
+        arr = np.asarray(rows)
+        single = arr.ndim == 1
+        arr = arr.reshape(1, -1) if single else arr
+        if arr.ndim != 2 or arr.shape[1] != len(self.inputs):
+            raise ValueError(f"netlist {self.name!r} expects rows of {len(self.inputs)} "
+                             f"inputs {self.inputs}, got shape {np.shape(rows)}")
+        out = unpack(self.evaluate(pack(arr)), arr.shape[0])
+        return out[0] if single else out
+
+    def truth_table(self) -> np.ndarray:
+        """All ``2**n_inputs`` output rows, uint8 (2**n, n_outputs), input 0 most significant.
+
+        >>> Netlist.from_gates("n", "a", "y", [("y", "not", "a")]).truth_table().tolist()
+        [[1], [0]]
+        """
+        n = len(self.inputs)
+        if n > MAX_TRUTH_TABLE_INPUTS:
+            raise ValueError(f"netlist {self.name!r} has {n} inputs; truth tables are "
+                             f"limited to {MAX_TRUTH_TABLE_INPUTS} (use evaluate on samples)")
+        return unpack(self.evaluate(truth_table_inputs(n)), 1 << n)
+
+
+def _validated_order(netlist: Netlist) -> tuple[Gate, ...]:
+    """Check names, definitions and uses; return the gates in topological order."""
+    _check_name(netlist.name, "model name")
+    defined: dict[str, int | None] = {}
+    for name in netlist.inputs:
+        _check_name(name, "input")
+        if name in defined:
+            raise NetlistError(f"input {name!r} is listed twice", name)
+        defined[name] = None
+    for g in netlist.gates:
+        if g.output in defined:
+            first = "a primary input" if defined[g.output] is None \
+                else f"defined by the gate on line {defined[g.output]}"
+            raise NetlistError(f"signal {g.output!r} is defined twice (it is already "
+                               f"{first})", g.output, g.line)
+        defined[g.output] = g.line
+    for g in netlist.gates:
+        for name in g.inputs:
+            if name not in defined:
+                raise NetlistError(f"signal {name!r} is used by gate {g.output!r} but never "
+                                   f"defined (not an input, not a gate output)", name, g.line)
+    seen = set()
+    for name in netlist.outputs:
+        _check_name(name, "output")
+        if name not in defined:
+            raise NetlistError(f"output {name!r} is never defined (not an input, "
+                               f"not a gate output)", name)
+        if name in seen:
+            raise NetlistError(f"output {name!r} is listed twice", name)
+        seen.add(name)
+    return _topological(netlist.gates)
+
+
+def _topological(gates: tuple[Gate, ...]) -> tuple[Gate, ...]:
+    """Kahn's algorithm, iterative; keeps the given order when it is already topological."""
+    index = {g.output: k for k, g in enumerate(gates)}
+    if _in_order(gates, index):
+        return gates
+    pending = [sum(s in index for s in g.inputs) for g in gates]
+    users: list[list[int]] = [[] for _ in gates]
+    for k, g in enumerate(gates):
+        for s in g.inputs:
+            if s in index:
+                users[index[s]].append(k)
+    queue = deque(k for k, p in enumerate(pending) if p == 0)
+    order = []
+    while queue:
+        k = queue.popleft()
+        order.append(gates[k])
+        for user in users[k]:
+            pending[user] -= 1
+            if pending[user] == 0:
+                queue.append(user)
+    if len(order) < len(gates):
+        _raise_cycle(gates, index, pending)
+    return tuple(order)
+
+
+def _in_order(gates: tuple[Gate, ...], index: dict[str, int]) -> bool:
+    done = set()
+    for g in gates:
+        if any(s in index and s not in done for s in g.inputs):
+            return False
+        done.add(g.output)
+    return True
+
+
+def _raise_cycle(gates, index, pending) -> None:
+    """Walk back through unfinished gates until a signal repeats: that is a cycle."""
+    k = next(k for k, p in enumerate(pending) if p > 0)
+    position: dict[int, int] = {}
+    path = []
+    while k not in position:
+        position[k] = len(path)
+        path.append(k)
+        k = next(index[s] for s in gates[k].inputs if s in index and pending[index[s]] > 0)
+    cycle = [gates[j].output for j in path[position[k]:]]
+    shown = " -> ".join(cycle[:8] + ["..."] * (len(cycle) > 8) + [cycle[0]])
+    first = gates[path[position[k]]]
+    raise NetlistError(f"combinational cycle through signal {cycle[0]!r}: {shown}",
+                       cycle[0], first.line)
