@@ -20,6 +20,14 @@ from typing import Any, Callable, Mapping
 from catlearn.core import Generator, Map, Rev, Ty, trace, wires
 
 
+PASS = "pass"
+"""A ``vjp`` entry meaning: this input's cotangent *is* the output's cotangent.
+
+The chain rule then reuses the cotangent wire instead of emitting an
+operation (XOR and NOT in Z2, addition and shifts in Smooth).
+"""
+
+
 @dataclass(frozen=True)
 class Rule:
     """Meaning of one generator: ``forward``, ``reverse`` and fused ``vjp``.
@@ -27,7 +35,8 @@ class Rule:
     ``forward(gen, xp)`` returns a function of arrays; ``reverse(gen)``
     returns a function of wires ``(*xs, *dys) -> dxs``; ``vjp`` is a tuple
     with, per input ``i``, ``vjp[i](gen, xp)`` a function
-    ``(*xs, *ys, *dys) -> dx_i`` of arrays.
+    ``(*xs, *ys, *dys) -> dx_i`` of arrays, or :data:`PASS`; ``vjp = PASS``
+    says every input passes the output's cotangent through.
     """
 
     forward: Callable

@@ -24,6 +24,7 @@ linear in its input, ``f^dagger(b) = R[f](0, b)``, are derived from ``R``.
 
 from __future__ import annotations
 
+from catlearn.backend import PASS
 from catlearn.core import Map, Rev, Ty, Var, _Builder, trace, wires
 
 
@@ -102,8 +103,11 @@ def _reverse(backend, gen, xs, ys, douts) -> tuple[Var, ...]:
     """Cotangents of one operation's inputs: fused kernels or the rule's map."""
     if backend.has_vjp(gen):
         dom = gen.dom @ gen.cod @ gen.cod
-        return tuple(Rev(f"R{i}[{gen.name}]", dom, Ty(w), (gen, i))(*xs, *ys, *douts)
-                     for i, w in enumerate(gen.dom))
+        kernels = backend.rule(gen).vjp
+        kernels = (PASS,) * len(gen.dom) if kernels == PASS else kernels
+        return tuple(douts[0] if kernel == PASS
+                     else Rev(f"R{i}[{gen.name}]", dom, Ty(w), (gen, i))(*xs, *ys, *douts)
+                     for i, (w, kernel) in enumerate(zip(gen.dom, kernels)))
     return wires(backend.reverse(gen)(*xs, *douts))
 
 

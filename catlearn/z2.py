@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.backend import Backend, Rule
+from catlearn.backend import PASS, Backend, Rule
 from catlearn.circuits.packing import pack as _pack_rows, unpack as _unpack_rows
 from catlearn.core import Generator, Map, Ty, trace
 
@@ -116,16 +116,16 @@ def _k(fn):
 
 
 RULES = {
-    "xor": Rule(_k(np.bitwise_xor), lambda g: lambda x, y, dz: (dz, dz),
-                (_k(lambda x, y, z, dz: dz), _k(lambda x, y, z, dz: dz))),
+    "xor": Rule(_k(np.bitwise_xor), lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
     "and": Rule(_k(np.bitwise_and), lambda g: lambda x, y, dz: (dz * y, dz * x),
                 (_k(lambda x, y, z, dz: dz & y), _k(lambda x, y, z, dz: dz & x))),
-    "not": Rule(_k(np.invert), lambda g: lambda x, dz: dz, (_k(lambda x, y, dz: dz),)),
+    "not": Rule(_k(np.invert), lambda g: lambda x, dz: dz, (PASS,)),
+    "parity": Rule(_k(_parity), lambda g: lambda *v: (v[-1],) * (len(v) - 1),
+                   PASS),
     "one": Rule(_k(lambda: ONES), lambda g: lambda dz: ()),
     "zero": Rule(_k(lambda: ZEROS), lambda g: lambda dz: ()),
     "zero_like": Rule(_k(np.zeros_like), lambda g: lambda x, dz: ZERO_LIKE(x),
                       (_k(lambda x, y, dz: np.zeros_like(x)),)),
-    "parity": Rule(_k(_parity), lambda g: lambda *v: (v[-1],) * (len(v) - 1)),
     "matvec": Rule(_matvec_kernel,
                    lambda g: lambda *v: wires_of(matvec(_transpose(g.data))(*v[len(g.dom):]))),
 }

@@ -1,0 +1,7 @@
+"""``python -m catlearn``: the command line."""
+
+import sys
+
+from catlearn.cli import main
+
+sys.exit(main())
