@@ -105,6 +105,16 @@ class Backend:
     def zero_like(self, wire) -> Generator:
         return self.structure["zero_like"](wire)
 
+    def zeros(self, wires: Ty, like=()) -> tuple:
+        """Traced zeros of types ``wires``, batched like the first of ``like``.
+
+        ``like`` are traced wires whose batch size the zeros should take;
+        with none, the zeros broadcast over any batch.
+        """
+        if like:
+            return tuple(self.structure["zero_from"](like[0].type, w)(like[0]) for w in wires)
+        return tuple(self.zero(w)() for w in wires)
+
     def var_add(self, x, y):
         if not hasattr(y, "builder"):
             return self.structure["shift"](x.type, y)(x)

@@ -164,7 +164,7 @@ class Map:
     @staticmethod
     def zero(dom: Ty, cod: Ty, backend) -> "Map":
         """The zero map ``dom -> cod`` (unit of ``+``)."""
-        return trace(dom, lambda *xs: tuple(backend.zero(w)() for w in cod), backend)
+        return trace(dom, lambda *xs: backend.zeros(cod, xs), backend)
 
     # -- composition, written once ----------------------------------------
 
@@ -198,7 +198,7 @@ class Map:
 
     def __call__(self, *args):
         """Run on arrays (checked), or splice into a trace when given Vars."""
-        if args and isinstance(args[0], Var):
+        if (args and isinstance(args[0], Var)) or (not args and not self.dom and _TRACES):
             return _splice(self, args)
         if len(args) != len(self.dom):
             raise ValueError(f"{self!r} takes {len(self.dom)} input wire(s) "
@@ -347,11 +347,16 @@ class _Builder:
         return len(self.types) - 1
 
 
+_TRACES: list["_Builder"] = []  # traces under construction, innermost last
+
+
 def trace(dom: Ty, fn: Callable, backend) -> Map:
     """The map ``dom -> cod`` that ``fn`` computes on traced wires.
 
     ``fn`` receives one :class:`Var` per input wire and returns a Var or a
     tuple of Vars; generators and maps applied to Vars record operations.
+    Maps and generators without inputs (constants), called with no
+    arguments inside ``fn``, record into the innermost trace.
 
     >>> from catlearn import smooth
     >>> from catlearn.core import Ty
@@ -361,7 +366,11 @@ def trace(dom: Ty, fn: Callable, backend) -> Map:
     """
     builder = _Builder(backend)
     xs = [Var(builder, builder.fresh(w)) for w in dom]
-    result = wires(fn(*xs))
+    _TRACES.append(builder)
+    try:
+        result = wires(fn(*xs))
+    finally:
+        _TRACES.pop()
     for v in result:
         if not isinstance(v, Var) or v.builder is not builder:
             raise TypeError(f"traced function must return wires of this trace, got {v!r}")
@@ -378,7 +387,9 @@ def wires(result) -> tuple:
 def _check_args(dom: Ty, args, what) -> "_Builder":
     if len(args) != len(dom):
         raise TypeError(f"{what} takes {len(dom)} wire(s) ({dom}), got {len(args)}")
-    builder = args[0].builder if args else None
+    builder = args[0].builder if args else (_TRACES[-1] if _TRACES else None)
+    if builder is None:
+        raise TypeError(f"{what} has no inputs: call it inside a trace, or on no arrays")
     for k, (w, v) in enumerate(zip(dom, args)):
         if not isinstance(v, Var) or v.builder is not builder:
             raise TypeError(f"{what}: argument {k} is not a wire of the same trace: {v!r}")

@@ -131,4 +131,4 @@ def dagger(f: Map) -> Map:
     """The dagger ``f^dagger = R[f](0, -) : B -> A`` of a map linear in its input."""
     backend = f.backend
     rf = R(f)
-    return trace(f.cod, lambda *b: rf(*(backend.zero(w)() for w in f.dom), *b), backend).prune()
+    return trace(f.cod, lambda *b: rf(*backend.zeros(f.dom, b), *b), backend).prune()

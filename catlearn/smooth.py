@@ -116,6 +116,7 @@ STRUCTURE = {
     "mul": lambda w, v: _g("mul", (w, v), (w if w.batched or not v.batched else v,)),
     "zero": lambda w: _g("zero", (), (w,)),
     "zero_like": lambda w: _g("zero_like", (w,), (w,)),
+    "zero_from": lambda w, v: _g("zero_from", (w,), (v,)),
     "scale": lambda w, c: _g("scale", (w,), (w,), float(c)),
     "shift": lambda w, c: _g("shift", (w,), (w,), float(c)),
 }
@@ -165,6 +166,10 @@ RULES = {
     "mul": Rule(lambda g, xp: xp.multiply, _rev_mul, (_vjp_mul(0), _vjp_mul(1))),
     "zero": Rule(lambda g, xp: lambda: xp.zeros(g.cod[0].shape), lambda g: lambda dz: ()),
     "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: zero_like(x.type)(x),
+                      (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
+    "zero_from": Rule(lambda g, xp: lambda x: xp.zeros(
+                          x.shape[:g.dom[0].batched] * g.cod[0].batched + g.cod[0].shape),
+                      lambda g: lambda x, dz: zero_like(x.type)(x),
                       (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
     "constant": Rule(lambda g, xp: lambda: xp.full(g.cod[0].shape, g.data),
                      lambda g: lambda dz: ()),

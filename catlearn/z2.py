@@ -23,7 +23,6 @@ boolean function for multilinear circuits, not in general: ``R[x * x](1, 1)
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,6 +88,7 @@ STRUCTURE = {
     "neg": lambda w: None,
     "zero": lambda w: ZERO,
     "zero_like": lambda w: ZERO_LIKE,
+    "zero_from": lambda w, v: ZERO_LIKE,
     "scale": lambda w, c: None if int(c) % 2 else ZERO_LIKE,
     "shift": lambda w, c: NOT if int(c) % 2 else None,
 }
@@ -197,7 +197,6 @@ def parity(n: int) -> Map:
     return _map(_g("parity", n, 1))
 
 
-@functools.lru_cache(maxsize=None)
 def matvec(matrix) -> Map:
     """The GF(2)-linear map ``x |-> M x`` for a constant 0/1 matrix ``M`` (m x n).
 

@@ -100,6 +100,8 @@ class _Parser:
             raise self.error(line, f"text after .end (line {self.ended}); only one model "
                                    f"per file is supported")
         if not head.startswith("."):
+            if self.model is None:
+                raise self.error(line, f"expected '.model NAME' before {head!r}")
             if self.current is None:
                 raise self.error(line, f"unexpected {head!r}: cover rows belong under a "
                                        f".names line, other lines start with a directive")
@@ -252,8 +254,12 @@ def _wrapped(head: str, names, width: int = 78) -> list[str]:
     return lines + [current]
 
 
-def write_blif(netlist: Netlist) -> str:
+def write_blif(netlist: Netlist, comment: str = "") -> str:
     """BLIF text of a netlist: ``.model``, ``.inputs``, ``.outputs``, one ``.names`` per gate.
+
+    Args:
+        netlist: the circuit.
+        comment: optional text written first, each of its lines as a ``#`` comment.
 
     >>> print(write_blif(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")])), end="")
     .model inv
@@ -263,7 +269,8 @@ def write_blif(netlist: Netlist) -> str:
     0 1
     .end
     """
-    lines = [f".model {netlist.name}"]
+    lines = [f"# {text}".rstrip() for text in comment.splitlines()]
+    lines.append(f".model {netlist.name}")
     lines += _wrapped(".inputs", netlist.inputs)
     lines += _wrapped(".outputs", netlist.outputs)
     for g in netlist.gates:
@@ -273,8 +280,10 @@ def write_blif(netlist: Netlist) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_blif(netlist: Netlist, path) -> None:
+def save_blif(netlist: Netlist, path, comment: str = "") -> None:
     """Write a netlist to ``path`` atomically (temporary file, then ``os.replace``).
+
+    ``comment`` is written first as ``#`` lines, as in :func:`write_blif`.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "inv.blif")
@@ -286,7 +295,7 @@ def save_blif(netlist: Netlist, path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(write_blif(netlist))
+            handle.write(write_blif(netlist, comment))
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

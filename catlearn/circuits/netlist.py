@@ -24,6 +24,7 @@ Laws: ``Netlist.truth_table()`` agrees with ``Netlist.__call__`` on every row, a
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from catlearn.circuits.packing import pack, truth_table_inputs, unpack
 
 MAX_TRUTH_TABLE_INPUTS = 24
 _ALL_ONES = ~np.uint64(0)
+_UNWRITABLE = re.compile(r"[\s#]|\\\Z")
 
 
 class NetlistError(ValueError):
@@ -53,8 +55,7 @@ class NetlistError(ValueError):
 
 def _check_name(name, what: str) -> None:
     # names must survive a BLIF round trip: no whitespace, no comment, no continuation
-    if not isinstance(name, str) or not name or name.endswith("\\") or "#" in name \
-            or any(c.isspace() for c in name):
+    if not isinstance(name, str) or not name or _UNWRITABLE.search(name):
         raise NetlistError(
             f"{what} {name!r} is not a usable signal name (it must be a non-empty string "
             f"without whitespace or '#', not ending in a backslash)", signal=str(name))
@@ -176,8 +177,8 @@ class Netlist:
     Raises:
         NetlistError: a signal defined twice or never, a cycle, a bad cover.
 
-    >>> Netlist("inv", ("a",), ("y",), (Gate("y", ("a",), (("0", "1"),)),)).n_gates
-    1
+    >>> Netlist("inv", ("a",), ("y",), (Gate("y", ("a",), (("0", "1"),)),))
+    Netlist('inv': (a) -> (y), 1 gates)
     """
 
     name: str
@@ -207,6 +208,14 @@ class Netlist:
         """
         return cls(name, tuple(inputs), tuple(outputs),
                    tuple(gate(out, kind, args) for out, kind, args in specs))
+
+    def __repr__(self) -> str:
+        def names(signals):
+            shown = ", ".join(signals[:8]) + (f", ... ({len(signals)} in all)"
+                                              if len(signals) > 8 else "")
+            return f"({shown})"
+        return (f"Netlist({self.name!r}: {names(self.inputs)} -> {names(self.outputs)}, "
+                f"{self.n_gates} gates)")
 
     @property
     def n_gates(self) -> int:
@@ -347,8 +356,9 @@ def _raise_cycle(gates, index, pending) -> None:
         position[k] = len(path)
         path.append(k)
         k = next(index[s] for s in gates[k].inputs if s in index and pending[index[s]] > 0)
-    cycle = [gates[j].output for j in path[position[k]:]]
+    # the walk went from each gate to one of its inputs: reverse it to follow the data
+    cycle = [gates[j].output for j in reversed(path[position[k]:])]
     shown = " -> ".join(cycle[:8] + ["..."] * (len(cycle) > 8) + [cycle[0]])
-    first = gates[path[position[k]]]
+    first = gates[path[-1]]
     raise NetlistError(f"combinational cycle through signal {cycle[0]!r}: {shown}",
                        cycle[0], first.line)

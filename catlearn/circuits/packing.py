@@ -54,7 +54,7 @@ def pack(bits) -> np.ndarray:
         row, col = (int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"pack expects only 0/1 values, but row {row}, column {col} holds "
-            f"{arr[row, col]!r}")
+            f"{arr[row, col].item()!r}")
     n, n_wires = arr.shape
     padded = np.zeros((n_wires, n_words(n) * WORD_BITS), dtype=np.uint8)
     padded[:, :n] = arr.T
