@@ -11,7 +11,9 @@ from catlearn.derivative import D, R, dagger
 from catlearn.lens import Lens
 from catlearn.para import Para
 from catlearn import smooth, symbolic, z2
+from catlearn import layers
+from catlearn.learning import fit
 
 __all__ = ["Generator", "Map", "Ty", "then", "tensor", "trace", "R", "D", "dagger",
-           "Lens", "Para", "smooth", "symbolic", "z2"]
+           "Lens", "Para", "smooth", "symbolic", "z2", "layers", "fit"]
 __version__ = "0.1.0"

@@ -6,10 +6,13 @@ written with other generators (so ``R`` iterates), and fused numpy kernels.
 
 * ``batch_mean : R^s -> P^s`` and its reverse ``spread_mean : P^s @ R^s -> R^s``
   (``z / n`` along the batch): losses are batch means, so gradients are too.
-* ``log_softmax : R^n -> R^n``; ``softmax_cross_entropy : R^n @ R^n -> R^1``,
-  ``(t, p) |-> -sum_i t_i log softmax(p)_i``, computed with a log-sum-exp shift;
-  its reverse derivative in ``p`` is ``dl * (softmax(p) sum_i t_i - t)``, which is
-  ``dl * (softmax(p) - t)`` for a label on the simplex (a one-hot, exactly).
+* ``log_softmax : R^n -> R^n``, ``x - log sum_i exp x_i`` with a log-sum-exp shift, whose
+  fused reverse reads the softmax off its output (``exp y``); ``cross_entropy : R^n @ R^n
+  -> R^1``, ``(t, y) |-> -sum_i t_i y_i`` for log-probabilities ``y``.  Together:
+  softmax cross-entropy, reverse derivative in the logits ``dl * (softmax(p) sum_i t_i - t)``,
+  which is ``dl * (softmax(p) - t)`` for a label on the simplex (a one-hot, exactly).
+  ``mean_cross_entropy : R^n @ R^n -> P^1`` is ``cross_entropy ; batch_mean`` in one
+  generator, for speed.
 * ``sigmoid_cross_entropy : R^n @ R^n -> R^n``, ``(t, p) |-> log(1 + e^p) - t p``
   (binary cross-entropy on logits), reverse ``(-p dl, (sigmoid(p) - t) dl)``.
 * ``divide`` and ``power`` (``t |-> beta^t`` on a step-count wire) for optimizers.
@@ -18,7 +21,8 @@ written with other generators (so ``R`` iterates), and fused numpy kernels.
 >>> from catlearn import R, smooth
 >>> from catlearn.core import Map, Ty
 >>> w = smooth.Real((3,))
->>> xent = Map.gen(softmax_cross_entropy(w), smooth.backend)
+>>> xent = smooth.identity(3) @ Map.gen(log_softmax(w), smooth.backend) >> Map.gen(
+...     cross_entropy(w), smooth.backend)
 >>> t, p = np.array([[0.0, 1.0, 0.0]]), np.array([[1.0, 2.0, 3.0]])
 >>> _, dp = R(xent)(t, p, np.ones(1))
 >>> bool(np.allclose(dp, smooth.softmax(3)(p)[0] - t))
@@ -34,7 +38,11 @@ import numpy as np
 from catlearn import smooth
 from catlearn.backend import Rule
 from catlearn.core import Generator, Ty
-from catlearn.smooth import Real, expand, sum_, zero_like
+from catlearn.layers.rules import register
+from catlearn.smooth import Real, batch_sum, expand, sum_, zero_like
+
+
+SCALAR = Real((), False)
 
 
 def _g(name: str, dom, cod, data=None) -> Generator:
@@ -61,9 +69,21 @@ def log_softmax(w: Real) -> Generator:
     return _g("log_softmax", (w,), (w,))
 
 
-def softmax_cross_entropy(w: Real) -> Generator:
-    """``(t, p) |-> -sum_i t_i log softmax(p)_i``, one number per example."""
-    return _g("softmax_cross_entropy", (w, w), (Real((), w.batched),))
+def cross_entropy(w: Real) -> Generator:
+    """``(t, y) |-> -sum_i t_i y_i``: cross-entropy of log-probabilities ``y``, per example."""
+    return _g("cross_entropy", (w, w), (Real((), w.batched),))
+
+
+def mean_cross_entropy(w: Real) -> Generator:
+    """:func:`cross_entropy` then ``batch_mean``, fused: ``(t, y) |-> -sum t y / n``, to ``P^1``.
+
+    One generator instead of three on the hot path of every classifier: its reverse
+    derivative is ``-t dl / n`` without materialising per-example cotangents.
+    """
+    if not w.batched:
+        raise TypeError(f"mean_cross_entropy averages over a batch: expected a batched wire, "
+                        f"got {w!r}")
+    return _g("mean_cross_entropy", (w, w), (SCALAR,))
 
 
 def sigmoid_cross_entropy(w: Real) -> Generator:
@@ -71,9 +91,13 @@ def sigmoid_cross_entropy(w: Real) -> Generator:
     return _g("sigmoid_cross_entropy", (w, w), (w,))
 
 
-def divide(w: Real) -> Generator:
-    """``(a, b) |-> a / b`` entrywise."""
-    return _g("divide", (w, w), (w,))
+def divide(a: Real, b: Real | None = None) -> Generator:
+    """``(a, b) |-> a / b`` entrywise; ``b`` of the type of ``a`` or the scalar ``P^1``."""
+    b = a if b is None else b
+    if b not in (a, SCALAR):
+        raise TypeError(f"divide: the denominator must have the type of the numerator {a!r} "
+                        f"or be the scalar {SCALAR!r}, got {b!r}")
+    return _g("divide", (a, b), (a,))
 
 
 def power(beta: float, w: Real) -> Generator:
@@ -88,19 +112,24 @@ def power(beta: float, w: Real) -> Generator:
 
 def _shift(x):
     """The log-sum-exp shift: the row maximum for numbers, nothing for sympy objects."""
-    return 0 if x.dtype == object else x.max(axis=-1, keepdims=True)
+    return 0 if x.dtype == object else np.maximum.reduce(x, axis=-1, keepdims=True)
 
 
 def _log_softmax(xp):
     def run(x):
         z = x - _shift(x)
-        return z - xp.log(xp.exp(z).sum(axis=-1, keepdims=True))
+        z -= xp.log(np.add.reduce(xp.exp(z), axis=-1, keepdims=True))
+        return z
     return run
 
 
-def _xent(xp):
-    log_softmax_ = _log_softmax(xp)
-    return lambda t, p: -(t * log_softmax_(p)).sum(axis=-1)
+def _vjp_log_softmax(g, xp):
+    def kernel(x, y, dy):
+        """``dy - softmax(x) sum(dy)``, the softmax read off the output as ``exp y``."""
+        s = xp.exp(y)
+        s *= np.add.reduce(dy, axis=-1, keepdims=True)
+        return np.subtract(dy, s, out=s)
+    return kernel
 
 
 def _bce(xp):
@@ -108,29 +137,7 @@ def _bce(xp):
     return lambda t, p: xp.relu(p) + xp.log(1 + xp.exp(-(xp.relu(p) + xp.relu(-p)))) - t * p
 
 
-# -- fused reverse kernels (numpy) -------------------------------------------
-
-
-def _softmax_np(p):
-    e = np.exp(p - p.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
-
-
-def _vjp_xent_p(t, p, loss, dl):
-    g = _softmax_np(p)
-    g *= t.sum(axis=-1, keepdims=True)
-    g -= t
-    g *= dl[..., None]
-    return g
-
-
-def _vjp_xent_t(t, p, loss, dl):
-    return _log_softmax(smooth.NumpyOps)(p) * -dl[..., None]
-
-
-def _vjp_bce_p(t, p, loss, dl):
-    return (smooth.NumpyOps.sigmoid(p) - t) * dl
+# -- fused reverse kernels (numpy, or the backend's namespace where it differs) ----
 
 
 def _k(fn):
@@ -140,23 +147,34 @@ def _k(fn):
 # -- traced reverse derivatives ------------------------------------------------
 
 
-def _rev_xent(g):
-    w = g.dom[0]
+def _rev_divide(g):
+    wa, wb = g.dom
 
-    def rev(t, p, dl):
-        ls = log_softmax(w)(p)
-        dt = -(ls * expand(w)(dl, t))
-        dp = _softmax_gen(w)(p) * expand(w)(dl * sum_(w)(t), p) - t * expand(w)(dl, t)
-        return dt, dp
+    def rev(a, b, dz):
+        q = divide(wa, wb)(dz, b)
+        return q, _reduce_to(-(q * divide(wa, wb)(a, b)), wb)
     return rev
 
 
-def _rev_divide(g):
+def _reduce_to(x, w: Real):
+    """Sum the cotangent ``x`` down to the wire ``w`` it was broadcast from."""
+    if x.type == w:
+        return x
+    total = sum_(x.type)(x)
+    return batch_sum(total.type)(total) if total.type.batched else total
+
+
+def _vjp_divide_b(g, xp):
+    broadcast = g.dom[0] != g.dom[1]
+    return lambda a, b, y, dz: (-(dz / b) * y).sum() if broadcast else -(dz / b) * y
+
+
+def _rev_mean_xent(g):
     w = g.dom[0]
 
-    def rev(a, b, dz):
-        q = divide(w)(dz, b)
-        return q, -(q * divide(w)(a, b))
+    def rev(t, y, dl):
+        share = expand(w)(spread_mean(Real(()))(dl, sum_(w)(t)), t)  # dl / n per entry
+        return -(y * share), -(t * share)
     return rev
 
 
@@ -168,32 +186,31 @@ RULES = {
                         lambda g: lambda z, x, dy: (batch_mean(dy.type)(dy), zero_like(x.type)(x)),
                         (_k(lambda z, x, y, dy: dy.sum(axis=0) / len(x)),
                          _k(lambda z, x, y, dy: np.zeros_like(x)))),
+    "mean_cross_entropy": Rule(lambda g, xp: lambda t, y: -np.dot(t.ravel(), y.ravel()) / len(t),
+                               _rev_mean_xent,
+                               (_k(lambda t, y, l, dl: y * (dl * (-1.0 / len(y)))),
+                                _k(lambda t, y, l, dl: t * (dl * (-1.0 / len(t)))))),
     "log_softmax": Rule(lambda g, xp: _log_softmax(xp),
-                        lambda g: lambda x, dy: dy - _softmax_gen(x.type)(x) * expand(x.type)(
-                            sum_(x.type)(dy), x),
-                        (_k(lambda x, y, dy: dy - np.exp(y) * dy.sum(axis=-1, keepdims=True)),)),
-    "softmax_cross_entropy": Rule(lambda g, xp: _xent(xp), _rev_xent,
-                                  (_k(_vjp_xent_t), _k(_vjp_xent_p))),
+                        lambda g: lambda x, dy: dy - pointwise("softmax", x.type)(x) * expand(
+                            x.type)(sum_(x.type)(dy), x),
+                        (_vjp_log_softmax,)),
+    "cross_entropy": Rule(lambda g, xp: lambda t, y: -(t * y).sum(axis=-1),
+                          lambda g: lambda t, y, dl: (-(y * expand(y.type)(dl, y)),
+                                                      -(t * expand(t.type)(dl, t))),
+                          (_k(lambda t, y, l, dl: y * -dl[..., None]),
+                           _k(lambda t, y, l, dl: t * -dl[..., None]))),
     "sigmoid_cross_entropy": Rule(lambda g, xp: _bce(xp),
                                   lambda g: lambda t, p, dl: (-(p * dl), (pointwise(
                                       "sigmoid", p.type)(p) - t) * dl),
-                                  (_k(lambda t, p, y, dl: -(p * dl)), _k(_vjp_bce_p))),
+                                  (_k(lambda t, p, y, dl: -(p * dl)),
+                                   lambda g, xp: lambda t, p, y, dl: (xp.sigmoid(p) - t) * dl)),
     "divide": Rule(lambda g, xp: lambda a, b: a / b, _rev_divide,
-                   (_k(lambda a, b, y, dz: dz / b), _k(lambda a, b, y, dz: -(dz / b) * y))),
+                   (_k(lambda a, b, y, dz: dz / b), _vjp_divide_b)),
     "power": Rule(lambda g, xp: lambda t: g.data ** t,
                   lambda g: lambda t, dy: math.log(g.data) * (dy * power(g.data, t.type)(t)),
                   (lambda g, xp: lambda t, y, dy: math.log(g.data) * (dy * y),)),
 }
 
 
-def _softmax_gen(w: Real) -> Generator:
-    return pointwise("softmax", w)
-
-
-def register() -> None:
-    """Put these rules into ``smooth.RULES`` (idempotent; done on import)."""
-    for name, rule in RULES.items():
-        smooth.RULES.setdefault(name, rule)
-
-
-register()
+for _name, _rule in RULES.items():  # a name another module owns is refused, not shadowed
+    register(_name, _rule)

@@ -1,0 +1,267 @@
+"""``fit``: minibatch training over the supervised learning lens.
+
+The learner (model ; loss ; learning rate, closed by the optimizer) is built and compiled
+once; every batch is then one call of its compiled ``step``, which returns the new
+optimizer state and parameters together with the batch loss and the predictions of
+the same forward pass (for the epoch's training metrics).  Data are checked once,
+up front; batches are contiguous slices of an epoch-wise permutation drawn from
+``numpy.random.default_rng((seed, epoch))``, so a run is a function of its arguments and
+a resumed run repeats an uninterrupted one bit for bit.
+
+>>> import numpy as np
+>>> from catlearn.learning.models import mlp, init_params
+>>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 8)
+>>> y = np.array([0, 1, 1, 1] * 8)
+>>> model = mlp([2, 8, 2])
+>>> result = fit(model, init_params(model, seed=0), (x, y), optimizer="adam", lr=0.05,
+...              epochs=30, batch_size=8, progress=False)
+>>> result.history.accuracy[-1]
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+
+from catlearn.core import Ty
+from catlearn.learning import checkpoint as checkpoints, loss as losses, ops, optim
+from catlearn.learning.examples import Examples, examples, predicted_labels
+from catlearn.learning.history import History
+from catlearn.learning.supervised import supervised
+from catlearn.para import Para
+
+DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.05,
+              "rmsprop": 0.001, "adam": 0.001}
+THRESHOLD = {"binary_cross_entropy": 0.0}  # single-output decision on logits; else 0.5
+
+
+class NonFiniteLossError(FloatingPointError, ValueError):
+    """The loss became ``nan`` or infinite; says at which epoch and batch.
+
+    A ``FloatingPointError`` by nature and a ``ValueError`` for callers (such as the
+    command line) that report bad settings and data alike.
+    """
+
+
+class Fit(NamedTuple):
+    """The result of :func:`fit`: final parameters, optimizer state and history."""
+
+    params: tuple
+    opt_state: tuple
+    history: History
+
+
+def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
+        optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
+        seed: int = 0, validation=None, progress: bool | None = None, checkpoint=None,
+        resume=None, callbacks: Sequence[Callable] = ()) -> Fit:
+    """Train ``model`` from ``params`` on ``data = (x, y)``.
+
+    Args:
+        model: a ``Para`` with one input and one output wire.
+        params: initial parameters, one array per wire of ``model.param`` (``None`` when
+            resuming).
+        data, validation: ``(x, y)``; ``y`` class labels ``(n,)`` or targets shaped like
+            the model's output.
+        loss: a name of ``loss.LOSSES`` or a loss ``Para`` (label as parameter).
+        optimizer: a name of ``optim.OPTIMIZERS`` (with ``lr``, default
+            ``DEFAULT_LR[name]``) or an ``optim.Optimizer`` (then ``lr`` must be ``None``).
+        epochs: total number of epochs (a resumed run continues up to it).
+        progress: a tqdm bar on stderr; ``None``: only when stderr is a terminal.
+        checkpoint: path of an ``.npz`` rewritten atomically after every epoch.
+        resume: path of a checkpoint to continue from (parameters, optimizer state,
+            epochs done and history).
+        callbacks: ``f(epoch, history, params)`` after every epoch (and its checkpoint).
+
+    Raises:
+        NonFiniteLossError: the loss became nan or infinite (epoch and batch named).
+        ValueError: bad data, names, settings or a checkpoint of another model.
+    """
+    loss_para, threshold = _loss(model, loss)
+    opt = _optimizer(optimizer, lr)
+    _check_settings(epochs, batch_size, checkpoint)
+    train = examples(model, *_pair(data, "data"))
+    valid = None if validation is None else examples(model, *_pair(validation, "validation"),
+                                                     name="validation")
+    learner = supervised(model, loss_para, opt)
+    if resume is not None:
+        start = checkpoints.load(resume, model.param, learner.state)
+        state, params, history = start.state, start.params, start.history
+    else:
+        state, params, history = opt.init(model.param), _params(model, params), History()
+    evaluate_ = _evaluator(model, loss_para, threshold)
+    loop = _Loop(learner.step.compiled, len(state) + len(params), batch_size, threshold)
+    with _bar(progress, epochs, len(history), train, batch_size) as bar:
+        for epoch in range(len(history), epochs):
+            began = time.perf_counter()
+            order = np.random.default_rng((seed, epoch)).permutation(len(train))
+            sp, train_loss, train_acc = loop.epoch((*state, *params), train, order, epoch, bar)
+            state, params = sp[:len(state)], sp[len(state):]
+            val = evaluate_(params, valid) if valid is not None else {}
+            history = history.then(time.perf_counter() - began, loss=train_loss,
+                                   accuracy=train_acc, **val)
+            bar.set_postfix_str(history.summary())
+            if checkpoint is not None:
+                checkpoints.save(checkpoint, checkpoints.Checkpoint(params, state, epoch + 1,
+                                                                    history))
+            for callback in callbacks:
+                callback(epoch + 1, history, params)
+    return Fit(tuple(params), tuple(state), history)
+
+
+class _Loop:
+    """One epoch of compiled steps, with nothing but slicing and bookkeeping around them."""
+
+    def __init__(self, step, k: int, batch_size: int, threshold: float):
+        self.step, self.k, self.batch, self.threshold = step, k, batch_size, threshold
+
+    def epoch(self, sp: tuple, data: Examples, order, epoch: int, bar):
+        x, t = data.x[order], data.targets[order]
+        step, k, b, n = self.step, self.k, self.batch, len(data)
+        predictions = np.empty(t.shape)
+        total = 0.0
+        for number, i in enumerate(range(0, n, b)):
+            out = step(t[i:i + b], *sp, x[i:i + b])
+            sp, value = out[:k], float(out[k])
+            if not math.isfinite(value):
+                raise NonFiniteLossError(f"the loss became {value} at epoch {epoch + 1}, batch "
+                                         f"{number + 1} (examples {i}..{min(i + b, n) - 1} of "
+                                         "the shuffled epoch); lower the learning rate or "
+                                         "check the data")
+            total += value * len(out[k + 1])
+            predictions[i:i + b] = out[k + 1]
+            bar.update(1)
+        accuracy = float("nan") if data.labels is None else float(np.mean(
+            predicted_labels(predictions, self.threshold) == data.labels[order]))
+        return sp, total / n, accuracy
+
+
+def predict(model: Para, params: Sequence, x, chunk: int = 8192) -> np.ndarray:
+    """The model's outputs on ``x``, computed ``chunk`` rows at a time."""
+    run = model.f.compiled
+    return np.concatenate([run(*params, x[i:i + chunk])[0] for i in range(0, len(x), chunk)])
+
+
+def _evaluator(model: Para, loss_para: Para, threshold: float):
+    mean_loss = loss_para.f.compiled
+
+    def evaluate(params, data: Examples) -> dict:
+        predictions = predict(model, params, data.x)
+        value = float(np.mean(mean_loss(data.targets, predictions)[0]))
+        accuracy = float("nan") if data.labels is None else float(np.mean(
+            predicted_labels(predictions, threshold) == data.labels))
+        return {"val_loss": value, "val_accuracy": accuracy}
+    return evaluate
+
+
+def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy") -> dict:
+    """Loss and accuracy of ``model`` at ``params`` on ``data = (x, y)``.
+
+    >>> import numpy as np
+    >>> from catlearn.learning.models import mlp
+    >>> model = mlp([1, 2])
+    >>> params = (np.array([[1.0], [-1.0]]), np.zeros(2))
+    >>> evaluate(model, params, (np.array([[-1.0], [2.0]]), np.array([1, 0])))["accuracy"]
+    1.0
+    """
+    loss_para, threshold = _loss(model, loss)
+    result = _evaluator(model, loss_para, threshold)(_params(model, params),
+                                                     examples(model, *_pair(data, "data")))
+    return {"loss": result["val_loss"], "accuracy": result["val_accuracy"]}
+
+
+# -- resolving names and checking settings -------------------------------------------
+
+
+def _loss(model: Para, loss) -> tuple[Para, float]:
+    if isinstance(loss, Para):
+        if loss.dom != model.cod:
+            raise ValueError(f"the loss takes {loss.dom} but the model outputs {model.cod}")
+        if loss.cod != Ty(ops.SCALAR):
+            raise ValueError(f"fit needs a loss averaged over the batch (codomain "
+                             f"{Ty(ops.SCALAR)}), got {loss.cod}; use reduction='mean'")
+        return loss, 0.5
+    if not isinstance(loss, str):
+        raise ValueError(f"loss must be a name ({', '.join(losses.LOSSES)}) or a Para, "
+                         f"got {loss!r}")
+    if len(model.cod) != 1:
+        raise ValueError(f"a named loss needs a model with one output wire, got {model.cod}")
+    return losses.named(loss)(model.cod[0].shape), THRESHOLD.get(loss, 0.5)
+
+
+def _optimizer(optimizer, lr) -> optim.Optimizer:
+    if isinstance(optimizer, optim.Optimizer):
+        if lr is not None:
+            raise ValueError(f"lr={lr} given with the optimizer {optimizer!r}, which already "
+                             "has its learning rate")
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise ValueError(f"optimizer must be a name ({', '.join(optim.OPTIMIZERS)}) or an "
+                         f"Optimizer, got {optimizer!r}")
+    if lr is not None and not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"the learning rate must be a positive number, got {lr}")
+    return optim.named(optimizer, DEFAULT_LR.get(optimizer, 0.1) if lr is None else lr)
+
+
+def _check_settings(epochs, batch_size, checkpoint) -> None:
+    if not (isinstance(epochs, int) and epochs >= 0):
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not (isinstance(batch_size, int) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if checkpoint is not None and not Path(checkpoint).parent.is_dir():
+        raise FileNotFoundError(f"cannot write checkpoints to {checkpoint}: the folder "
+                                f"{Path(checkpoint).parent} does not exist")
+
+
+def _pair(data, what: str):
+    try:
+        x, y = data
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a pair (x, y), got {type(data).__name__}") from None
+    return x, y
+
+
+def _params(model: Para, params) -> tuple:
+    if params is None:
+        raise ValueError("params is None: give initial parameters "
+                         "(e.g. catlearn.learning.models.init_params(model)) or resume=")
+    params = tuple(np.asarray(p, dtype=np.float64) for p in params)
+    if len(params) != len(model.param):
+        raise ValueError(f"the model has {len(model.param)} parameters ({model.param}), "
+                         f"got {len(params)} arrays")
+    for i, (w, p) in enumerate(zip(model.param, params)):
+        if p.shape != w.shape:
+            raise ValueError(f"parameter {i} ({w!r}) has shape {p.shape}, expected {w.shape}")
+    return params
+
+
+class _Quiet:
+    """A disabled progress bar: the same methods, doing nothing."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, text: str) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _bar(progress, epochs: int, done: int, train: Examples, batch_size: int):
+    shown = sys.stderr.isatty() if progress is None else bool(progress)
+    if not shown:
+        return _Quiet()
+    from tqdm import tqdm
+    per_epoch = -(-len(train) // batch_size)
+    return tqdm(total=epochs * per_epoch, initial=done * per_epoch, file=sys.stderr,
+                unit="batch", desc="train", dynamic_ncols=True, leave=True)

@@ -1,0 +1,122 @@
+"""The supervised learning lens (CFGBL Sec. 3.4, Fig. 6), compiled into one training step.
+
+For a model ``(P, f) : X -> Y``, a loss ``(Y, l) : Y -> L`` (label as parameter), a
+learning rate ``alpha : (L, L) -> (1, 1)`` and an optimizer ``U : (S @ P, S @ P) -> (P, P)``::
+
+    learner = (R(f) ; R(l) ; alpha).reparam(id_Y @ U)
+
+is one lens ``(Y @ S @ P @ X, Y' @ S' @ P' @ X') -> (1, 1)``, built only with ``Para``,
+``Lens``, ``Lens.R`` and ``reparam``.  Its ``put`` maps a label, the optimizer state,
+the parameters and an input to the new state and parameters: a training step.  The
+program of that step is ``put`` with the unused cotangents (label, input) pruned away; it
+is compiled once and one step is one call of the generated function.
+
+>>> import numpy as np
+>>> from catlearn.learning import loss, models, optim
+>>> model = models.mlp([2, 1])
+>>> learner = supervised(model, loss.mse(1), optim.sgd(0.5))
+>>> learner.lens.dom, learner.lens.cod, learner.lens.dom_back
+(Ty(R^1, P^1x2, P^1, R^2), Ty(), Ty(R^1, P^1x2, P^1, R^2))
+>>> W, b = np.zeros((1, 2)), np.zeros(1)
+>>> x, y = np.array([[1.0, 2.0]]), np.array([[1.0]])
+>>> [p.tolist() for p in learner.update(y, W, b, x)]
+[[[0.5, 1.0]], [0.5]]
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from catlearn.core import Map, Op, Ty, trace, wires
+from catlearn.learning.optim import Optimizer
+from catlearn.lens import Lens
+from catlearn.para import Para
+
+
+@dataclass(frozen=True, eq=False)
+class Learner:
+    """A model, a loss and an optimizer closed into the supervised learning lens.
+
+    ``lens`` is the composite; ``update`` and ``step`` are its compiled programs, both
+    called as ``(label, *state, *params, x)``: ``update`` returns ``(*state', *params')``,
+    ``step`` also the batch loss and the model's predictions from the same forward pass.
+    """
+
+    model: Para
+    loss: Para
+    optimizer: Optimizer
+
+    @property
+    def backend(self):
+        return self.model.backend
+
+    @property
+    def label(self) -> Ty:
+        return self.loss.param
+
+    @property
+    def state(self) -> Ty:
+        """``S``, the optimizer's state wires."""
+        return self.optimizer.state(self.model.param)
+
+    @functools.cached_property
+    def optimizer_lens(self) -> Lens:
+        return self.optimizer.lens(self.model.param, self.backend)
+
+    @functools.cached_property
+    def lens(self) -> Lens:
+        """``(R(f) ; R(l) ; alpha).reparam(id_Y @ U)`` as one lens ``(Y S P X) -> (1, 1)``."""
+        alpha = self.optimizer.learning_rate(self.loss.cod, self.backend)
+        closed = self.model.R() >> self.loss.R() >> Para(Ty(), alpha)
+        return closed.reparam(Lens.id(self.label, self.backend) @ self.optimizer_lens).f
+
+    @functools.cached_property
+    def update(self) -> Map:
+        """The training step ``(y, *s, *p, x) -> (*s', *p')``: ``put`` without the unused ports."""
+        m, k = len(self.label), len(self.state) + len(self.model.param)
+        put = self.lens.put
+        return share(trace(put.dom, lambda *a: wires(put(*a))[m:m + k], self.backend)).prune()
+
+    @functools.cached_property
+    def step(self) -> Map:
+        """``(y, *s, *p, x) -> (*s', *p', loss, prediction)``, the forward pass run once."""
+        m, k = len(self.label), len(self.state) + len(self.model.param)
+        put, get, f, l = self.lens.put, self.optimizer_lens.get, self.model.f, self.loss.f
+
+        def run(*a):
+            y, sp, x = a[:m], a[m:m + k], a[m + k:]
+            prediction = wires(f(*wires(get(*sp)), *x))
+            return (*wires(put(*a))[m:m + k], *wires(l(*y, *prediction)), *prediction)
+        return share(trace(put.dom, run, self.backend)).prune()
+
+
+def supervised(model: Para, loss: Para, optimizer: Optimizer) -> Learner:
+    """The learner of ``model`` under ``loss`` and ``optimizer`` (checks that the types meet)."""
+    if loss.dom != model.cod:
+        raise TypeError(f"the loss takes predictions of type {loss.dom} but the model "
+                        f"outputs {model.cod}")
+    return Learner(model, loss, optimizer)
+
+
+def share(f: Map) -> Map:
+    """``f`` with common subexpressions shared: one operation per generator and inputs.
+
+    Generators are pure functions, so two operations applying the same generator to the
+    same registers compute the same values; the later one is dropped and its outputs
+    renamed to the earlier one's.  (This is how ``step`` reads the loss and the
+    predictions off the very forward pass that the training step runs.)
+    """
+    rename: dict[int, int] = {}
+    seen: dict = {}
+    ops = []
+    for op in f.ops:
+        ins = tuple(rename.get(r, r) for r in op.ins)
+        key = (op.gen, ins)
+        if key in seen:
+            rename.update(zip(op.outs, seen[key]))
+            continue
+        seen[key] = op.outs
+        ops.append(Op(op.gen, ins, op.outs))
+    outputs = tuple(rename.get(r, r) for r in f.outputs)
+    return Map(f.backend, f.dom, f.cod, f.types, tuple(ops), f.inputs, outputs)
