@@ -224,6 +224,10 @@ class Map:
         return Map(self.backend, self.dom, self.cod, self.types, tuple(reversed(kept)),
                    self.inputs, self.outputs)
 
+    def share(self) -> "Map":
+        """Common subexpressions shared: see :func:`share`."""
+        return share(self)
+
     def to(self, backend) -> "Map":
         """The same program read in another backend with the same generators."""
         return Map(backend, self.dom, self.cod, self.types, self.ops, self.inputs, self.outputs)
@@ -238,6 +242,30 @@ def _check_parallel(f: Map, g: Map, what: str) -> None:
     if f.dom != g.dom or f.cod != g.cod:
         raise TypeError(f"cannot form {what} of {f.dom} -> {f.cod} and {g.dom} -> {g.cod}: "
                         "types differ")
+
+
+def share(f: Map) -> Map:
+    """``f`` with one operation per generator and input registers.
+
+    Generators are pure, so two operations applying the same generator to
+    the same registers compute the same values: the later one is dropped
+    and its outputs renamed to the earlier one's.  (The supervised lens
+    uses it to read the loss and predictions off the training step's own
+    forward pass.)
+    """
+    rename: dict[int, int] = {}
+    seen: dict = {}
+    ops = []
+    for op in f.ops:
+        ins = tuple(rename.get(r, r) for r in op.ins)
+        key = (op.gen, ins)
+        if key in seen:
+            rename.update(zip(op.outs, seen[key]))
+            continue
+        seen[key] = op.outs
+        ops.append(Op(op.gen, ins, op.outs))
+    outputs = tuple(rename.get(r, r) for r in f.outputs)
+    return Map(f.backend, f.dom, f.cod, f.types, tuple(ops), f.inputs, outputs)
 
 
 def then(*maps: Map) -> Map:

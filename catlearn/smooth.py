@@ -191,7 +191,7 @@ RULES = {
     "tanh": Rule(lambda g, xp: xp.tanh, lambda g: lambda x, dy: _dtanh(x, dy),
                  (_k(lambda x, y, dy: dy * (1 - y * y)),)),
     "relu": Rule(lambda g, xp: xp.relu, lambda g: lambda x, dy: dy * step(x.type)(x),
-                 (lambda g, xp: lambda x, y, dy: dy * xp.step(x),)),
+                 (_k(lambda x, y, dy: dy * (x > 0)),)),
     "step": Rule(lambda g, xp: xp.step, lambda g: lambda x, dy: zero_like(x.type)(x),
                  (lambda g, xp: lambda x, y, dy: xp.zeros_like(x),)),
     "softmax": Rule(lambda g, xp: xp.softmax, lambda g: lambda x, dy: _dsoftmax(x, dy),

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from catlearn.core import Map, Op, Ty, trace, wires
+from catlearn.core import Map, Ty, share, trace, wires
 from catlearn.learning.optim import Optimizer
 from catlearn.lens import Lens
 from catlearn.para import Para
@@ -97,26 +97,3 @@ def supervised(model: Para, loss: Para, optimizer: Optimizer) -> Learner:
         raise TypeError(f"the loss takes predictions of type {loss.dom} but the model "
                         f"outputs {model.cod}")
     return Learner(model, loss, optimizer)
-
-
-def share(f: Map) -> Map:
-    """``f`` with common subexpressions shared: one operation per generator and inputs.
-
-    Generators are pure functions, so two operations applying the same generator to the
-    same registers compute the same values; the later one is dropped and its outputs
-    renamed to the earlier one's.  (This is how ``step`` reads the loss and the
-    predictions off the very forward pass that the training step runs.)
-    """
-    rename: dict[int, int] = {}
-    seen: dict = {}
-    ops = []
-    for op in f.ops:
-        ins = tuple(rename.get(r, r) for r in op.ins)
-        key = (op.gen, ins)
-        if key in seen:
-            rename.update(zip(op.outs, seen[key]))
-            continue
-        seen[key] = op.outs
-        ops.append(Op(op.gen, ins, op.outs))
-    outputs = tuple(rename.get(r, r) for r in f.outputs)
-    return Map(f.backend, f.dom, f.cod, f.types, tuple(ops), f.inputs, outputs)
