@@ -106,27 +106,29 @@ class Backend:
         return self.structure["zero_like"](wire)
 
     def zeros(self, wires: Ty, like=()) -> tuple:
-        """Traced zeros of types ``wires``, batched like the first of ``like``.
+        """Traced zeros of types ``wires``, batched like a batched wire of ``like``.
 
         ``like`` are traced wires whose batch size the zeros should take;
-        with none, the zeros broadcast over any batch.
+        with no batched one, the zeros broadcast over any batch.
         """
-        if like:
-            return tuple(self.structure["zero_from"](like[0].type, w)(like[0]) for w in wires)
+        batched = [v for v in like if getattr(v.type, "batched", True)]
+        if batched:
+            src = batched[0]
+            return tuple(self.structure["zero_from"](src.type, w)(src) for w in wires)
         return tuple(self.zero(w)() for w in wires)
 
     def var_add(self, x, y):
         if not hasattr(y, "builder"):
-            return self.structure["shift"](x.type, y)(x)
+            return _apply_or_pass(self.structure["shift"](x.type, y), x)
         return self.add(x.type)(x, y)
 
     def var_mul(self, x, y):
         if not hasattr(y, "builder"):
-            return self.structure["scale"](x.type, y)(x)
+            return _apply_or_pass(self.structure["scale"](x.type, y), x)
         return self.structure["mul"](x.type, y.type)(x, y)
 
     def var_neg(self, x):
-        return self.structure["neg"](x.type)(x)
+        return _apply_or_pass(self.structure["neg"](x.type), x)
 
     # -- wiring, so that generic constructions can ask the backend ---------
 
@@ -141,3 +143,8 @@ class Backend:
 
     def discard(self, a: Ty) -> Map:
         return Map.discard(a, self)
+
+
+def _apply_or_pass(gen, x):
+    """Apply ``gen``; ``None`` stands for the identity (``-x = x`` and ``1 x = x`` in Z2)."""
+    return x if gen is None else gen(x)

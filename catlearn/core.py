@@ -282,12 +282,20 @@ def then(*maps: Map) -> Map:
         if cod != g.dom:
             raise TypeError(f"cannot compose: map {k - 1} has codomain {cod} "
                             f"but map {k} has domain {g.dom}")
+        _same_backend(first, g, "compose")
         remap = _fresh(g, types, dict(zip(g.inputs, current)))
         ops.extend(Op(o.gen, tuple(remap[i] for i in o.ins), tuple(remap[j] for j in o.outs))
                    for o in g.ops)
         current = tuple(remap[r] for r in g.outputs)
-    return Map(first.backend, first.dom, Ty(*(types[r] for r in current)), tuple(types),
+    backend = next((m.backend for m in maps if m.backend is not None), None)
+    return Map(backend, first.dom, Ty(*(types[r] for r in current)), tuple(types),
                tuple(ops), first.inputs, current)
+
+
+def _same_backend(f: Map, g: Map, what: str) -> None:
+    if f.backend is not g.backend and None not in (f.backend, g.backend):
+        raise TypeError(f"cannot {what} a map of {f.backend!r} with a map of {g.backend!r}; "
+                        "read one in the other's backend with .to(backend)")
 
 
 def _fresh(g: Map, types: list, bound: dict) -> list[int]:
@@ -310,6 +318,8 @@ def tensor(*maps: Map) -> Map:
     Ty(R^1, R^2)
     """
     types, ops, inputs, outputs = [], [], [], []
+    for f, g in zip(maps, maps[1:]):
+        _same_backend(f, g, "tensor")
     for g in maps:
         off = len(types)
         types.extend(g.types)
@@ -319,7 +329,7 @@ def tensor(*maps: Map) -> Map:
         outputs.extend(j + off for j in g.outputs)
     dom = Ty(*(w for g in maps for w in g.dom))
     cod = Ty(*(w for g in maps for w in g.cod))
-    backend = maps[0].backend if maps else None
+    backend = next((m.backend for m in maps if m.backend is not None), None)
     return Map(backend, dom, cod, tuple(types), tuple(ops), tuple(inputs), tuple(outputs))
 
 
@@ -396,9 +406,12 @@ def trace(dom: Ty, fn: Callable, backend) -> Map:
     xs = [Var(builder, builder.fresh(w)) for w in dom]
     _TRACES.append(builder)
     try:
-        result = wires(fn(*xs))
+        result = fn(*xs)
     finally:
         _TRACES.pop()
+    if not isinstance(result, (Var, tuple, list)):
+        raise TypeError(f"traced function must return wires of this trace, got {result!r}")
+    result = wires(result)
     for v in result:
         if not isinstance(v, Var) or v.builder is not builder:
             raise TypeError(f"traced function must return wires of this trace, got {v!r}")
@@ -413,6 +426,7 @@ def wires(result) -> tuple:
 
 
 def _check_args(dom: Ty, args, what) -> "_Builder":
+    """The trace the arguments belong to; ``what`` (a string or object) names the callee."""
     if len(args) != len(dom):
         raise TypeError(f"{what} takes {len(dom)} wire(s) ({dom}), got {len(args)}")
     builder = args[0].builder if args else (_TRACES[-1] if _TRACES else None)
@@ -427,7 +441,7 @@ def _check_args(dom: Ty, args, what) -> "_Builder":
 
 
 def _apply(gen: Generator, args) -> Var | tuple[Var, ...]:
-    builder = _check_args(gen.dom, args, repr(gen))
+    builder = _check_args(gen.dom, args, gen)
     outs = tuple(builder.fresh(w) for w in gen.cod)
     builder.ops.append(Op(gen, tuple(a.reg for a in args), outs))
     result = tuple(Var(builder, r) for r in outs)
@@ -435,7 +449,7 @@ def _apply(gen: Generator, args) -> Var | tuple[Var, ...]:
 
 
 def _splice(f: Map, args) -> Var | tuple[Var, ...]:
-    builder = _check_args(f.dom, args, repr(f))
+    builder = _check_args(f.dom, args, f)
     remap = _fresh(f, builder.types, {r: a.reg for r, a in zip(f.inputs, args)})
     builder.ops.extend(Op(o.gen, tuple(remap[i] for i in o.ins), tuple(remap[j] for j in o.outs))
                        for o in f.ops)

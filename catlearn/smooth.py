@@ -38,8 +38,8 @@ class Real:
     batched: bool = True
 
     def __repr__(self) -> str:
-        dims = "x".join(map(str, self.shape)) or "1"
-        return f"{'R' if self.batched else 'P'}^{dims}"
+        letter = "R" if self.batched else "P"
+        return f"{letter}^{'x'.join(map(str, self.shape))}" if self.shape else letter
 
 
 def real(n=(), batched: bool = True) -> Real:
@@ -69,9 +69,8 @@ class NumpyOps:
 
     @staticmethod
     def sigmoid(x):
-        # exp of a non-positive number only: no overflow warnings
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        # through tanh: stable for any x (no overflow) and one ufunc pass
+        return 0.5 * (1.0 + np.tanh(0.5 * x))
 
     @staticmethod
     def relu(x):
@@ -255,16 +254,24 @@ def _pointwise(name):
 
 exp, log, reciprocal, sqrt, sigmoid, tanh, relu, step, softmax = map(_pointwise, (
     "exp", "log", "reciprocal", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax"))
-softmax.__doc__ = "Softmax over the last axis, ``R^n -> R^n``."
+_softmax_any = softmax
+
+
+def softmax(n=()) -> Map:
+    """Softmax ``R^n -> R^n`` of a vector wire (its reverse sums over that one axis)."""
+    w = real(n)
+    if len(w.shape) != 1:
+        raise ValueError(f"softmax is defined on vector wires R^n, got {w!r}")
+    return _softmax_any(w)
 
 
 def sum_(w: Real) -> Generator:
-    """Sum over the feature axes: ``R^shape -> R^1`` (batch kept)."""
+    """Sum over the feature axes: ``R^shape -> R`` (batch kept)."""
     return _g("sum", (w,), (Real((), w.batched),))
 
 
 def expand(w: Real) -> Generator:
-    """``(z : R^1, x : R^shape) -> z`` broadcast to the shape of ``x``."""
+    """``(z : R, x : R^shape) -> z`` broadcast to the shape of ``x``."""
     return _g("expand", (Real((), w.batched), w), (w,))
 
 
@@ -340,14 +347,22 @@ def adder(n=()) -> Map:
 
 
 def zero_map(n=(), batched: bool = True) -> Map:
-    """``zero : 1 -> R^n`` (broadcasts over the batch)."""
+    """``zero : 1 -> R^n``.
+
+    A map with no input cannot know the batch size: on a batched wire the
+    zeros have no batch axis and broadcast against any batch.
+    """
     return _map(zero(real(n, batched)))
 
 
 def constant(value: float, n=(), batched: bool = True) -> Map:
-    """``1 -> R^n``, every entry ``value`` (broadcasts over the batch)."""
-    w = real(n, batched)
-    return _map(_g("constant", (), (w,), float(value)))
+    """``1 -> R^n``, every entry ``value``.
+
+    A map with no input cannot know the batch size: on a batched wire the
+    array has no batch axis and broadcasts against any batch (use
+    ``batched=False`` for a parameter-typed constant, e.g. in ``reparam``).
+    """
+    return _map(_g("constant", (), (real(n, batched),), float(value)))
 
 
 def scale(c: float, n=()) -> Map:
@@ -377,7 +392,7 @@ def bias(n) -> Map:
 
 
 def sum(n) -> Map:  # noqa: A001 - the papers call this generator sum
-    """``R^n -> R^1``, the sum of the entries (batch kept)."""
+    """``R^n -> R``, the sum of the entries (batch kept)."""
     return _map(sum_(real(n)))
 
 

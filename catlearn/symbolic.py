@@ -27,10 +27,16 @@ def _elementwise(fn):
     return lambda x: np.asarray(ufunc(x), dtype=object)
 
 
+def _keep_array(ufunc):
+    """numpy ufuncs on 0-d object arrays return bare sympy numbers; keep arrays."""
+    return staticmethod(lambda *xs: np.asarray(ufunc(*xs), dtype=object))
+
+
 class SympyOps:
     """The array operations of :class:`catlearn.smooth.NumpyOps`, on sympy object arrays."""
 
-    add, negative, multiply, matmul = np.add, np.negative, np.multiply, np.matmul
+    add, negative, multiply, matmul = map(_keep_array, (np.add, np.negative, np.multiply,
+                                                        np.matmul))
     exp, log, tanh, sqrt = map(_elementwise, (sympy.exp, sympy.log, sympy.tanh, sympy.sqrt))
     reciprocal = staticmethod(_elementwise(lambda a: 1 / a))
     sigmoid = staticmethod(_elementwise(lambda a: 1 / (1 + sympy.exp(-a))))

@@ -95,9 +95,9 @@ STRUCTURE = {
 
 
 def _parity(*xs):
-    out = xs[0].copy()
+    out = xs[0]
     for x in xs[1:]:
-        out ^= x
+        out = out ^ x  # not in place: a one-word constant broadcasts against a batch
     return out
 
 

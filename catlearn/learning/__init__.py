@@ -19,6 +19,7 @@
 
 from catlearn.learning import loss, optim, rate
 from catlearn.learning.checkpoint import Checkpoint
+from catlearn.learning.dream import Dream, dream, dreamer, input_as_parameter
 from catlearn.learning.fit import Fit, NonFiniteLossError, evaluate, fit, predict
 from catlearn.learning.history import History
 from catlearn.learning.models import init_params, mlp
@@ -28,4 +29,4 @@ from catlearn.learning.supervised import Learner, supervised
 
 __all__ = ["loss", "optim", "rate", "Checkpoint", "Fit", "NonFiniteLossError", "evaluate", "fit",
            "predict", "History", "init_params", "mlp", "Optimizer", "Transform", "plot_history",
-           "Learner", "supervised"]
+           "Learner", "supervised", "Dream", "dream", "dreamer", "input_as_parameter"]

@@ -14,14 +14,14 @@ pass sends the loss cotangent to a prediction cotangent.  Here:
 * ``z2_error``: ``t + p`` over Z2 (XOR): the error bits, one per output wire and example.
 
 Reduction: with ``reduction="mean"`` (the default) the per-example losses are averaged
-over the batch by ``batch_mean`` into ``L = P^1``, an unbatched scalar, so gradients are
-batch means as in every other framework; ``reduction="none"`` keeps ``L = R^1`` per
+over the batch by ``batch_mean`` into ``L = P``, an unbatched scalar, so gradients are
+batch means as in every other framework; ``reduction="none"`` keeps ``L = R`` per
 example.  The Z2 error is always per example.
 
 >>> import numpy as np
 >>> loss = mse(2)
 >>> loss.param, loss.dom, loss.cod
-(Ty(R^2), Ty(R^2), Ty(P^1))
+(Ty(R^2), Ty(R^2), Ty(P))
 >>> t, p = np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, 3.0]])
 >>> float(loss(t, p)[0])
 1.25

@@ -8,10 +8,10 @@ written with other generators (so ``R`` iterates), and fused numpy kernels.
   (``z / n`` along the batch): losses are batch means, so gradients are too.
 * ``log_softmax : R^n -> R^n``, ``x - log sum_i exp x_i`` with a log-sum-exp shift, whose
   fused reverse reads the softmax off its output (``exp y``); ``cross_entropy : R^n @ R^n
-  -> R^1``, ``(t, y) |-> -sum_i t_i y_i`` for log-probabilities ``y``.  Together:
+  -> R``, ``(t, y) |-> -sum_i t_i y_i`` for log-probabilities ``y``.  Together:
   softmax cross-entropy, reverse derivative in the logits ``dl * (softmax(p) sum_i t_i - t)``,
   which is ``dl * (softmax(p) - t)`` for a label on the simplex (a one-hot, exactly).
-  ``mean_cross_entropy : R^n @ R^n -> P^1`` is ``cross_entropy ; batch_mean`` in one
+  ``mean_cross_entropy : R^n @ R^n -> P`` is ``cross_entropy ; batch_mean`` in one
   generator, for speed.
 * ``sigmoid_cross_entropy : R^n @ R^n -> R^n``, ``(t, p) |-> log(1 + e^p) - t p``
   (binary cross-entropy on logits), reverse ``(-p dl, (sigmoid(p) - t) dl)``.
@@ -75,7 +75,7 @@ def cross_entropy(w: Real) -> Generator:
 
 
 def mean_cross_entropy(w: Real) -> Generator:
-    """:func:`cross_entropy` then ``batch_mean``, fused: ``(t, y) |-> -sum t y / n``, to ``P^1``.
+    """:func:`cross_entropy` then ``batch_mean``, fused: ``(t, y) |-> -sum t y / n``, to ``P``.
 
     One generator instead of three on the hot path of every classifier: its reverse
     derivative is ``-t dl / n`` without materialising per-example cotangents.
@@ -92,7 +92,7 @@ def sigmoid_cross_entropy(w: Real) -> Generator:
 
 
 def divide(a: Real, b: Real | None = None) -> Generator:
-    """``(a, b) |-> a / b`` entrywise; ``b`` of the type of ``a`` or the scalar ``P^1``."""
+    """``(a, b) |-> a / b`` entrywise; ``b`` of the type of ``a`` or the scalar ``P``."""
     b = a if b is None else b
     if b not in (a, SCALAR):
         raise TypeError(f"divide: the denominator must have the type of the numerator {a!r} "

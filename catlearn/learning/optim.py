@@ -46,7 +46,7 @@ from catlearn.core import Map, Ty, trace
 from catlearn.learning import ops, rate as rates
 from catlearn.lens import Lens
 
-COUNT = ops.SCALAR  # the step-count wire P^1
+COUNT = ops.SCALAR  # the step-count wire P (a scalar)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ it produces the loss cotangent that starts the reverse pass.
 >>> from catlearn.core import Ty
 >>> alpha = constant(0.1, Ty(smooth.Real((), batched=False)))
 >>> alpha
-Lens((P^1, P^1) -> (1, 1), residual 1)
+Lens((P, P) -> (1, 1), residual 1)
 >>> alpha.put(np.array(2.5))[0].tolist()
 -0.1
 """

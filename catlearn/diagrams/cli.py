@@ -1,0 +1,83 @@
+"""``catlearn draw MODEL --out FILE``: draw a built-in model or a BLIF circuit.
+
+MODEL is ``mlp:4,8,3[:activation]`` (layer sizes), ``dense:4,3[:activation]``,
+``adder:N`` (an N-bit ripple-carry adder of gates) or the path of a ``.blif``
+file.  ``--view`` picks what is drawn: the diagram itself, the diagram of its
+reverse derivative, or the model as a lens or a parametrised map, left to
+right as the papers draw them.  The format (``.svg`` or ``.png``) follows
+the suffix of FILE.
+
+>>> print(model_diagram("dense:4,3:tanh").cod)
+R3
+>>> len(model_diagram("adder:1").boxes)
+7
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from catlearn.diagrams import models
+
+VIEWS = ("diagram", "reverse", "lens", "para")
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``draw`` to the top-level ``catlearn`` parser."""
+    p = subparsers.add_parser("draw", help="draw a model as a string diagram",
+                              description=__doc__.splitlines()[0])
+    p.add_argument("model", metavar="MODEL",
+                   help="mlp:4,8,3[:activation], dense:4,3[:activation], adder:N or a .blif path")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write (.svg or .png)")
+    p.add_argument("--view", choices=VIEWS, default="diagram",
+                   help="diagram (default), reverse (its reverse derivative), lens or para")
+    p.set_defaults(func=run)
+    return p
+
+
+def _sizes(spec: str, text: str) -> list[int]:
+    try:
+        sizes = [int(n) for n in text.split(",")]
+    except ValueError:
+        raise ValueError(f"model {spec!r}: sizes must be integers, like mlp:4,8,3") from None
+    if any(n < 1 for n in sizes):
+        raise ValueError(f"model {spec!r}: sizes must be positive")
+    return sizes
+
+
+def model_diagram(spec: str):
+    """The diagram that a MODEL argument names."""
+    if spec.lower().endswith(".blif"):
+        from catlearn.circuits import read_blif
+        return models.from_netlist(read_blif(spec))
+    kind, _, rest = spec.partition(":")
+    args, _, activation = rest.partition(":")
+    activation = activation or "relu"
+    if kind == "mlp" and args:
+        return models.mlp_diagram(_sizes(spec, args), activation)
+    if kind == "dense" and args:
+        sizes = _sizes(spec, args)
+        if len(sizes) != 2:
+            raise ValueError(f"model {spec!r}: dense takes two sizes, like dense:4,3")
+        return models.dense_diagram(*sizes, activation, "dense")
+    if kind == "adder" and args:
+        return models.adder_diagram(_sizes(spec, args)[0])
+    raise ValueError(f"unknown model {spec!r}: expected mlp:4,8,3, dense:4,3, adder:4 "
+                     "or the path of a .blif file")
+
+
+def run(args) -> int:
+    import matplotlib
+    matplotlib.use("Agg")  # a command line draws to files only
+    from catlearn.diagrams import drawing
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".svg", ".png"):
+        raise ValueError(f"--out {args.out!r}: the file must end in .svg or .png")
+    diagram = model_diagram(args.model)
+    draw = {"diagram": drawing.draw, "reverse": drawing.draw_reverse,
+            "lens": drawing.draw_lens, "para": drawing.draw_para}[args.view]
+    draw(diagram, out)
+    print(f"wrote {out} ({args.view} of {args.model}: {len(diagram)} boxes)")
+    return 0
