@@ -1,0 +1,188 @@
+"""``catlearn circuit``: learn a circuit from a BLIF target, print a truth table, compare two.
+
+* ``catlearn circuit learn TARGET.blif [--method rda|relaxed] [--gates N] [--layers L]
+  [--seed S] [--steps K] [--out LEARNED.blif]`` learns the target's full truth table;
+  progress goes to stderr, then stdout says ``exact match: yes|no``, ``accuracy: 0.xxxx``
+  and ``gates: N``; with ``--out`` the circuit is written (atomically) and yosys, when
+  installed, says whether it is equivalent to the target.
+* ``catlearn circuit eval FILE.blif`` prints the truth table.
+* ``catlearn circuit equiv A.blif B.blif`` compares two circuits on every input (up to 24
+  inputs; ports are matched by name): ``equivalent: yes`` (exit 0) or ``equivalent: no``
+  and a counterexample (exit 1).  Beyond 24 inputs it says it cannot decide (exit 2).
+
+Malformed input is one line on stderr and exit status 2 (``catlearn.cli.main``).
+
+>>> a = Netlist.from_gates("a", "xy", "z", [("z", "and", "xy")])
+>>> b = Netlist.from_gates("b", "yx", "z", [("z", "or", "yx")])
+>>> counterexample(a, b)
+{'inputs': {'x': 0, 'y': 1}, 'a': {'z': 0}, 'b': {'z': 1}}
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+from catlearn.circuits.blif import read_blif, save_blif
+from catlearn.circuits.learn import METHODS, learn
+from catlearn.circuits.netlist import Netlist
+from catlearn.circuits.packing import truth_table_inputs
+from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
+
+EXHAUSTIVE_LIMIT = 24  # inputs: 16M rows, compared in chunks
+CHUNK = 18  # inputs enumerated per chunk: 2**18 rows, 4096 words per wire
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``circuit`` (with ``learn``, ``eval``, ``equiv``) to the ``catlearn`` parser."""
+    p = subparsers.add_parser("circuit", help="learn, evaluate and compare boolean circuits",
+                              description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="circuit_command", required=True)
+    p_learn = sub.add_parser("learn", help="learn a circuit from a BLIF target's truth table")
+    p_learn.add_argument("target", metavar="TARGET.blif")
+    p_learn.add_argument("--method", choices=sorted(METHODS), default="rda")
+    p_learn.add_argument("--gates", type=int, help="gates per network (default: grow)")
+    p_learn.add_argument("--layers", type=int, help="layers per network, with --gates "
+                         "(default 4)")
+    p_learn.add_argument("--seed", type=int, default=0)
+    p_learn.add_argument("--steps", type=int, help="updates for the largest network")
+    p_learn.add_argument("--out", metavar="LEARNED.blif", help="write the learned circuit")
+    p_learn.set_defaults(func=run_learn)
+    p_eval = sub.add_parser("eval", help="print a circuit's truth table")
+    p_eval.add_argument("file", metavar="FILE.blif")
+    p_eval.add_argument("--max-inputs", type=int, default=16,
+                        help="refuse larger tables (default 16: 65,536 rows)")
+    p_eval.set_defaults(func=run_eval)
+    p_equiv = sub.add_parser("equiv", help="compare two circuits on every input")
+    p_equiv.add_argument("a", metavar="A.blif")
+    p_equiv.add_argument("b", metavar="B.blif")
+    p_equiv.set_defaults(func=run_equiv)
+    return p
+
+
+def _positive(value, name: str) -> None:
+    if value is not None and value < 1:
+        raise ValueError(f"--{name} must be at least 1, got {value}")
+
+
+def run_learn(args) -> int:
+    """``catlearn circuit learn``."""
+    for name in ("gates", "layers", "steps"):
+        _positive(getattr(args, name), name)
+    target = read_blif(args.target)
+    if len(target.inputs) > 20:
+        raise ValueError(f"{args.target} has {len(target.inputs)} inputs: learning reads "
+                         f"the full truth table, limited to 20 inputs")
+    print(f"learning {target!r} by {args.method}", file=sys.stderr)
+    result = learn(target, args.method, args.gates, args.layers, args.seed, args.steps,
+                   progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"{result.seconds:.2f} s, {result.steps} steps", file=sys.stderr)
+    print(f"exact match: {'yes' if result.exact else 'no'}")
+    print(f"accuracy: {result.accuracy:.4f}")
+    print(f"gates: {result.gates}")
+    if args.out:
+        save_blif(result.netlist, args.out, comment=f"learned from {args.target} by "
+                  f"catlearn ({args.method}, seed {args.seed})")
+        print(f"wrote {args.out}")
+        print(_yosys_verdict(args.out, args.target))
+    return 0
+
+
+def _yosys_verdict(learned: str, target: str) -> str:
+    if not yosys_available():
+        return "yosys: not installed, equivalence not checked"
+    try:
+        same = yosys_equivalent(target, learned)
+    except YosysError as error:
+        return f"yosys: could not check ({error})"
+    return f"yosys: {'equivalent' if same else 'NOT equivalent'} to {target}"
+
+
+def run_eval(args) -> int:
+    """``catlearn circuit eval``: the truth table, one row per line."""
+    netlist = read_blif(args.file)
+    n = len(netlist.inputs)
+    if n > args.max_inputs:
+        raise ValueError(f"{args.file} has {n} inputs: {1 << n} rows; pass "
+                         f"--max-inputs {n} to print them anyway")
+    table = netlist.truth_table()
+    print(" ".join(netlist.inputs), "|", " ".join(netlist.outputs))
+    for r, outputs in enumerate(table):
+        bits = [(r >> (n - 1 - i)) & 1 for i in range(n)]
+        print(" ".join(f"{b:>{len(s)}}" for b, s in zip(bits, netlist.inputs)), "|",
+              " ".join(f"{int(v):>{len(s)}}" for v, s in zip(outputs, netlist.outputs)))
+    return 0
+
+
+def run_equiv(args) -> int:
+    """``catlearn circuit equiv``: exit 0 when equivalent, 1 with a counterexample."""
+    a, b = read_blif(args.a), read_blif(args.b)
+    if len(a.inputs) > EXHAUSTIVE_LIMIT:
+        print(f"cannot decide: {args.a} has {len(a.inputs)} inputs, exhaustive comparison "
+              f"stops at {EXHAUSTIVE_LIMIT} (a SAT-based check such as yosys can)",
+              file=sys.stderr)
+        return 2
+    found = counterexample(a, b)
+    print(f"equivalent: {'yes' if found is None else 'no'}")
+    if found is not None:
+        print("counterexample: " + " ".join(f"{s}={v}" for s, v in found["inputs"].items()))
+        for key, path in (("a", args.a), ("b", args.b)):
+            print(f"  {path}: " + " ".join(f"{s}={v}" for s, v in found[key].items()))
+    return 0 if found is None else 1
+
+
+def _ports_match(a: Netlist, b: Netlist) -> None:
+    for what in ("inputs", "outputs"):
+        if set(getattr(a, what)) != set(getattr(b, what)):
+            raise ValueError(f"cannot compare {a.name!r} and {b.name!r}: their {what} differ "
+                             f"({' '.join(getattr(a, what))} against "
+                             f"{' '.join(getattr(b, what))}); ports are matched by name")
+
+
+def _chunk_words(n: int, chunk: int) -> np.ndarray:
+    """Packed inputs of rows ``chunk * 2**k ..`` (k = min(n, CHUNK)), input 0 most significant."""
+    k = min(n, CHUNK)
+    high = [np.full(1, ~np.uint64(0) if (chunk >> (n - k - 1 - i)) & 1 else np.uint64(0))
+            for i in range(n - k)]
+    low = truth_table_inputs(k)
+    return np.vstack([np.broadcast_to(h, (low.shape[1],)) for h in high] + [low]) \
+        if high else low
+
+
+def counterexample(a: Netlist, b: Netlist) -> dict | None:
+    """An input on which ``a`` and ``b`` differ (None if there is none), by trying all.
+
+    Ports are matched by name, whatever their order.  Rows are enumerated in chunks of
+    ``2**18``, so memory stays bounded up to ``EXHAUSTIVE_LIMIT`` inputs.
+
+    Raises:
+        ValueError: the circuits do not have the same input and output names, or too many
+            inputs.
+    """
+    _ports_match(a, b)
+    n = len(a.inputs)
+    if n > EXHAUSTIVE_LIMIT:
+        raise ValueError(f"{a.name!r} has {n} inputs; exhaustive comparison stops at "
+                         f"{EXHAUSTIVE_LIMIT}")
+    to_b = [a.inputs.index(s) for s in b.inputs]
+    outputs_b = [b.outputs.index(s) for s in a.outputs]
+    k = min(n, CHUNK)
+    for chunk in range(1 << (n - k)):
+        words = _chunk_words(n, chunk)
+        ya, yb = a.evaluate(words), b.evaluate(words[to_b])[outputs_b]
+        diff = np.bitwise_or.reduce(ya ^ yb, axis=0) if len(ya) else np.zeros(1, np.uint64)
+        if (1 << k) < 64:
+            diff &= np.uint64((1 << (1 << k)) - 1)
+        hit = np.flatnonzero(diff)
+        if len(hit):
+            w = int(hit[0])
+            bit = (int(diff[w]) & -int(diff[w])).bit_length() - 1
+            row = (chunk << k) + 64 * w + bit
+            inputs = {s: (row >> (n - 1 - i)) & 1 for i, s in enumerate(a.inputs)}
+            values = np.array([list(inputs.values())])
+            return {"inputs": inputs,
+                    "a": dict(zip(a.outputs, map(int, a(values)[0]))),
+                    "b": dict(zip(b.outputs, map(int, b(values[:, to_b])[0])))}
+    return None

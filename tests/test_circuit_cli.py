@@ -1,0 +1,123 @@
+"""``catlearn circuit learn | eval | equiv``: output, files written, exit statuses."""
+
+import doctest
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from catlearn import cli
+from catlearn.circuits import Netlist, read_blif, save_blif, yosys_available
+from catlearn.circuits import cli as circuit_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+ZOO_DIR = ROOT / "circuits"
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """``catlearn ARGS`` through the real top-level ``main``, with only ``circuit`` loaded
+    (so a subcommand under construction elsewhere cannot break these tests)."""
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("catlearn.circuits.cli",))
+
+    def call(*args):
+        status = cli.main(["circuit", *map(str, args)])
+        out, err = capsys.readouterr()
+        return status, out, err
+    return call
+
+
+def test_eval_prints_the_truth_table(run):
+    status, out, _ = run("eval", ZOO_DIR / "half_adder.blif")
+    assert status == 0
+    assert out.splitlines() == ["a b | s cout", "0 0 | 0    0", "0 1 | 1    0",
+                                "1 0 | 1    0", "1 1 | 0    1"]
+
+
+def test_eval_refuses_huge_tables(run, tmp_path):
+    wide = Netlist.from_gates("wide", [f"x{i}" for i in range(17)], ["y"],
+                              [("y", "and", [f"x{i}" for i in range(17)])])
+    save_blif(wide, tmp_path / "wide.blif")
+    status, _, err = run("eval", tmp_path / "wide.blif")
+    assert status == 2 and "--max-inputs 17" in err
+
+
+def test_equiv_matches_ports_by_name(run, tmp_path):
+    a = Netlist.from_gates("a", ["x", "y"], ["p", "q"], [("p", "and", "xy"), ("q", "xor", "xy")])
+    b = Netlist.from_gates("b", ["y", "x"], ["q", "p"], [("q", "xnor", "yx"),
+                                                         ("p", "and", "yx")])
+    save_blif(a, tmp_path / "a.blif")
+    save_blif(b, tmp_path / "b.blif")
+    status, out, _ = run("equiv", tmp_path / "a.blif", tmp_path / "b.blif")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[:2] == ["equivalent: no", "counterexample: x=0 y=0"]
+    assert lines[2].endswith("a.blif: p=0 q=0") and lines[3].endswith("b.blif: q=1 p=0")
+    status, out, _ = run("equiv", ZOO_DIR / "add4.blif", ZOO_DIR / "add4.blif")
+    assert (status, out) == (0, "equivalent: yes\n")
+
+
+def test_equiv_beyond_24_inputs_says_it_cannot(run, tmp_path):
+    wide = Netlist.from_gates("wide", [f"x{i}" for i in range(25)], ["y"],
+                              [("y", "or", [f"x{i}" for i in range(25)])])
+    save_blif(wide, tmp_path / "wide.blif")
+    status, out, err = run("equiv", tmp_path / "wide.blif", tmp_path / "wide.blif")
+    assert status == 2 and out == "" and "cannot decide" in err
+
+
+def test_equiv_on_20_inputs_in_chunks():
+    names = [f"x{i}" for i in range(20)]
+    a = Netlist.from_gates("a", names, ["y"], [("y", "and", names)])
+    b = Netlist.from_gates("b", names, ["y"], [("n", "nand", names), ("y", "not", ["n"])])
+    c = Netlist.from_gates("c", names, ["y"], [("y", "and", names[:19])])
+    assert circuit_cli.counterexample(a, b) is None
+    found = circuit_cli.counterexample(a, c)
+    assert found["inputs"] == {s: int(s != "x19") for s in names}
+
+
+def test_errors_are_one_line_and_status_2(run, tmp_path):
+    (tmp_path / "bad.blif").write_text(".model m\n.inputs a\n.outputs y\n.names a y\n2 1\n")
+    status, out, err = run("eval", tmp_path / "bad.blif")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "bad.blif:5" in err
+    status, _, err = run("equiv", ZOO_DIR / "add2.blif", ZOO_DIR / "add4.blif")
+    assert status == 2 and "inputs differ" in err
+    status, _, err = run("learn", ZOO_DIR / "add2.blif", "--gates", "0")
+    assert status == 2 and "--gates must be at least 1" in err
+    status, _, err = run("eval", tmp_path / "missing.blif")
+    assert status == 2 and "missing.blif" in err
+
+
+def test_learn_writes_a_verified_circuit(run, tmp_path):
+    out_path = tmp_path / "learned.blif"
+    status, out, err = run("learn", ZOO_DIR / "full_adder.blif", "--method", "rda",
+                           "--seed", "0", "--out", out_path)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "exact match: yes" and lines[1] == "accuracy: 1.0000"
+    assert lines[2].startswith("gates: ") and "output 1/2" in err
+    learned = read_blif(out_path)
+    assert learned.outputs == ("s", "cout")
+    assert (learned.truth_table() == read_blif(ZOO_DIR / "full_adder.blif").truth_table()).all()
+    expected = "yosys: equivalent to" if yosys_available() else "yosys: not installed"
+    assert lines[-1].startswith(expected)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_learn_relaxed_with_a_fixed_network(run):
+    status, out, _ = run("learn", ZOO_DIR / "half_adder.blif", "--method", "relaxed",
+                         "--gates", "6", "--layers", "2")
+    assert status == 0 and "exact match: yes" in out
+
+
+def test_python_dash_m_catlearn_circuit():
+    done = subprocess.run([sys.executable, "-m", "catlearn", "circuit", "eval",
+                           str(ZOO_DIR / "maj3.blif")], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == " 1  1  1 | 1"
+
+
+def test_doctests():
+    assert doctest.testmod(circuit_cli).failed == 0
