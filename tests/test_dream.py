@@ -156,5 +156,7 @@ def test_bad_settings_are_refused():
 def test_doctests():
     import doctest
 
-    from catlearn.learning import dream as module
+    import importlib
+
+    module = importlib.import_module("catlearn.learning.dream")
     assert doctest.testmod(module).failed == 0

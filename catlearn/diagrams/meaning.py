@@ -17,7 +17,7 @@ a box is read off tables, never off a ladder of names:
 >>> semantics(z2.backend).meaning(sig.or_())
 Map(Z2 @ Z2 -> Z2: and ; xor ; xor)
 >>> semantics(smooth.backend).meaning(sig.not_())
-Map(R^1 -> R^1: scale(-1.0) ; shift(1.0))
+Map(R -> R: scale(-1.0) ; shift(1.0))
 """
 
 from __future__ import annotations
