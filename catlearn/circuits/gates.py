@@ -42,29 +42,40 @@ the Z2 map; :meth:`GateNetwork.netlist` computes what the Z2 map computes.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from catlearn import smooth, z2
-from catlearn.backend import Backend
 from catlearn.circuits.convert import simplify
 from catlearn.circuits.netlist import Gate, Netlist
-from catlearn.core import Map, Ty, Var, trace
+from catlearn.core import Map, Ty, trace
 
 
 # -- the traced program, written once ---------------------------------------------------
 
 
 def mux(s, a, b):
-    """``a`` where ``s`` is 0, ``b`` where ``s`` is 1: ``a + s (b - a)``."""
+    """``a`` where ``s`` is 0, ``b`` where ``s`` is 1: ``a + s (b - a)``.
+
+    >>> f = trace(z2.bits(3), mux, z2.backend)
+    >>> f
+    Map(Z2 @ Z2 @ Z2 -> Z2: xor ; and ; xor)
+    >>> z2.unpack(f(*z2.pack([[0, 1, 0], [1, 1, 0]])), 2).ravel().tolist()
+    [1, 0]
+    """
     return a + s * (b - a)
 
 
 def select(bits, candidates):
-    """The multiplexer tree: candidate ``sum_j bits[j] 2**j`` of ``2**len(bits)`` candidates."""
+    """The multiplexer tree: candidate ``sum_j bits[j] 2**j`` of ``2**len(bits)`` candidates.
+
+    >>> f = trace(Ty(*[smooth.Real(())] * 6), lambda s0, s1, *c: select((s0, s1), c),
+    ...           smooth.backend)
+    >>> f(*[np.array([v]) for v in (1.0, 0.0, 10, 11, 12, 13)])[0].tolist()
+    [11.0]
+    """
     level = list(candidates)
     for s in bits:
         level = [mux(s, level[i], level[i + 1]) for i in range(0, len(level), 2)]
@@ -72,35 +83,20 @@ def select(bits, candidates):
 
 
 def table_gate(t, x, y):
-    """The two-input gate with truth table ``t = (t00, t01, t10, t11)`` on ``(x, y)``."""
+    """The two-input gate with truth table ``t = (t00, t01, t10, t11)`` on ``(x, y)``.
+
+    In Smooth it interpolates its table multilinearly:
+
+    >>> f = trace(Ty(*[smooth.Real(())] * 6), lambda *v: table_gate(v[:4], *v[4:]),
+    ...           smooth.backend)
+    >>> f(*[np.array([v]) for v in (0.0, 1.0, 1.0, 1.0, 0.5, 0.5)])[0].tolist()
+    [0.75]
+    """
     return mux(x, mux(y, t[0], t[1]), mux(y, t[2], t[3]))
 
 
-@dataclass(frozen=True, eq=False)
-class _Ring(Backend):
-    """:data:`catlearn.z2.backend` read as a ring for tracing: ``-x``, ``x + 0`` and ``1 * x``
-    are ``x`` (its structure table says so with ``None``, which the generic
-    ``Backend.var_*`` does not yet accept).  Maps traced here are re-read in ``z2.backend``.
-    """
-
-    def var_add(self, x, y):
-        gen = None if isinstance(y, Var) else self.structure["shift"](x.type, y)
-        return super().var_add(x, y) if isinstance(y, Var) or gen else x
-
-    def var_mul(self, x, y):
-        gen = None if isinstance(y, Var) else self.structure["scale"](x.type, y)
-        return super().var_mul(x, y) if isinstance(y, Var) or gen else x
-
-    def var_neg(self, x):
-        gen = self.structure["neg"](x.type)
-        return gen(x) if gen else x
-
-
-_Z2_RING = _Ring(**{f.name: getattr(z2.backend, f.name)
-                    for f in dataclasses.fields(Backend)})
-
-# the wire a signal travels on, and the backend to trace in, for each backend
-WIRES = {z2.backend: (z2.BIT, _Z2_RING), smooth.backend: (smooth.Real(()), smooth.backend)}
+# the wire a signal travels on, in each backend
+WIRES = {z2.backend: z2.BIT, smooth.backend: smooth.Real(())}
 
 
 # -- the network ------------------------------------------------------------------------
@@ -269,9 +265,8 @@ class GateNetwork:
 @functools.lru_cache(maxsize=64)
 def _traced(net: GateNetwork, backend) -> Map:
     """The network's map, traced once per backend (networks are values: equal ones share)."""
-    wire, ring = WIRES[backend]
-    dom = Ty(*[wire] * (net.n_params + net.n_inputs))
-    return trace(dom, net.program, ring).to(backend).prune()
+    dom = Ty(*[WIRES[backend]] * (net.n_params + net.n_inputs))
+    return trace(dom, net.program, backend).prune()
 
 
 def _candidates(rng, pools, choices: int, skip: float) -> tuple[int, ...]:
