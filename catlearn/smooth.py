@@ -252,9 +252,8 @@ def _pointwise(name):
     return constructor
 
 
-exp, log, reciprocal, sqrt, sigmoid, tanh, relu, step, softmax = map(_pointwise, (
-    "exp", "log", "reciprocal", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax"))
-_softmax_any = softmax
+exp, log, reciprocal, sqrt, sigmoid, tanh, relu, step = map(_pointwise, (
+    "exp", "log", "reciprocal", "sqrt", "sigmoid", "tanh", "relu", "step"))
 
 
 def softmax(n=()) -> Map:
@@ -262,7 +261,7 @@ def softmax(n=()) -> Map:
     w = real(n)
     if len(w.shape) != 1:
         raise ValueError(f"softmax is defined on vector wires R^n, got {w!r}")
-    return _softmax_any(w)
+    return Map.gen(_g("softmax", (w,), (w,)), backend)
 
 
 def sum_(w: Real) -> Generator:
