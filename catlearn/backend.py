@@ -63,6 +63,20 @@ class Backend:
     def __repr__(self) -> str:
         return self.name
 
+    def register(self, name: str, rule: Rule) -> None:
+        """Add the generator ``name`` to this backend's table.
+
+        The one extension point of a backend: every generator defined outside
+        the backend's own module registers here.  A name already defined by
+        another module is an error, never silently replaced (re-importing the
+        same module re-registers its own rule).
+        """
+        old = self.rules.get(name)
+        if old is not None and _owner(old) != _owner(rule):
+            raise ValueError(f"generator name {name!r} is already defined in backend "
+                             f"{self.name} by {_owner(old)}; choose another name")
+        self.rules[name] = rule
+
     def rule(self, gen: Generator) -> Rule:
         try:
             return self.rules[gen.name]
@@ -143,6 +157,16 @@ class Backend:
 
     def discard(self, a: Ty) -> Map:
         return Map.discard(a, self)
+
+
+def kernel(fn: Callable) -> Callable:
+    """A rule's array factory for ``fn``, which needs neither the generator nor ``xp``."""
+    return lambda gen, xp: fn
+
+
+def _owner(rule: Rule) -> str:
+    # the traced reverse is always a function written by the rule's author
+    return getattr(rule.reverse, "__module__", None) or "?"
 
 
 def _apply_or_pass(gen, x):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catlearn.backend import PASS, Backend, Rule
-from catlearn.circuits.packing import pack as _pack_rows, unpack as _unpack_rows
+from catlearn.packing import pack as _pack_rows, unpack as _unpack_rows
 from catlearn.core import Generator, Map, Ty, trace
 
 ONES = np.array([np.iinfo(np.uint64).max], dtype=np.uint64)

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import D, R, trace, z2
-from catlearn.circuits import packing
+from catlearn import packing
 from strategies import z2_bits
 
 # -- random multilinear circuits ---------------------------------------------------------
@@ -192,7 +192,7 @@ def test_traced_arithmetic_on_z2_wires(fn, expected):
 @settings(max_examples=200, deadline=None)
 @given(n=st.integers(0, 200), wires=st.integers(1, 5), seed=st.integers(0, 2 ** 32 - 1))
 def test_pack_unpack_round_trip(n, wires, seed):
-    """unpack(pack(rows), n) == rows, for catlearn.z2 and catlearn.circuits.packing."""
+    """unpack(pack(rows), n) == rows, for catlearn.z2 and catlearn.packing."""
     rows = np.random.default_rng(seed).integers(0, 2, size=(n, wires))
     words = z2.pack(rows)
     assert len(words) == wires and all(w.dtype == np.uint64 for w in words)

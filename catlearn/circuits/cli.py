@@ -28,7 +28,7 @@ import numpy as np
 from catlearn.circuits.blif import read_blif, save_blif
 from catlearn.circuits.learn import METHODS, learn
 from catlearn.circuits.netlist import Netlist
-from catlearn.circuits.packing import truth_table_inputs
+from catlearn.packing import truth_table_inputs
 from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
 
 EXHAUSTIVE_LIMIT = 24  # inputs: 16M rows, compared in chunks

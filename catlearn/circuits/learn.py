@@ -44,7 +44,7 @@ from catlearn.circuits.convert import simplify
 from catlearn.circuits.gates import (GateNetwork, broadcast_stack, errors, parameter_words,
                                      prune)
 from catlearn.circuits.netlist import Gate, Netlist
-from catlearn.circuits.packing import pack, truth_table_inputs, unpack
+from catlearn.packing import pack, truth_table_inputs, unpack
 from catlearn.core import Ty, wires
 from catlearn.learning import optim
 

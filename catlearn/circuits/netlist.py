@@ -12,7 +12,7 @@ Netlists are validated on construction (every signal defined exactly once, no cy
 covers as wide as their gate) and store their gates in topological order.
 
 Laws: ``Netlist.truth_table()`` agrees with ``Netlist.__call__`` on every row, and with
-``evaluate`` on packed words (64 examples per uint64, see :mod:`catlearn.circuits.packing`).
+``evaluate`` on packed words (64 examples per uint64, see :mod:`catlearn.packing`).
 
 >>> xor = Netlist.from_gates("xor2", ("a", "b"), ("y",), [("y", "xor", ("a", "b"))])
 >>> xor.truth_table().ravel().tolist()
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catlearn.circuits.packing import pack, truth_table_inputs, unpack
+from catlearn.packing import pack, truth_table_inputs, unpack
 
 MAX_TRUTH_TABLE_INPUTS = 24
 _ALL_ONES = ~np.uint64(0)

@@ -39,7 +39,7 @@ from typing import Callable
 import numpy as np
 
 from catlearn import z2
-from catlearn.circuits.packing import pack, unpack
+from catlearn.packing import pack, unpack
 from catlearn.circuits.rda_models import (
     basis, lookup_table, pseudo_linear, pseudo_linear_rd, stack_words, stacked_tables,
 )
