@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.backend import PASS, Backend, Rule
+from catlearn.backend import PASS, Backend, Rule, kernel
 from catlearn.core import Generator, Map, Ty
 
 
@@ -153,15 +153,10 @@ def _vjp_mul(i):
     return kernel
 
 
-def _k(fn):
-    """A kernel factory that ignores the generator and the namespace."""
-    return lambda g, xp: fn
-
-
 RULES = {
     "add": Rule(lambda g, xp: xp.add, lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
     "neg": Rule(lambda g, xp: xp.negative, lambda g: lambda x, dz: -dz,
-                (_k(lambda x, y, dz: -dz),)),
+                (kernel(lambda x, y, dz: -dz),)),
     "mul": Rule(lambda g, xp: xp.multiply, _rev_mul, (_vjp_mul(0), _vjp_mul(1))),
     "zero": Rule(lambda g, xp: lambda: xp.zeros(g.cod[0].shape), lambda g: lambda dz: ()),
     "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: zero_like(x.type)(x),
@@ -176,25 +171,25 @@ RULES = {
                   (lambda g, xp: lambda x, y, dz: g.data * dz,)),
     "shift": Rule(lambda g, xp: lambda x: x + g.data, lambda g: lambda x, dz: dz, (PASS,)),
     "exp": Rule(lambda g, xp: xp.exp, lambda g: lambda x, dy: dy * exp(x.type)(x),
-                (_k(lambda x, y, dy: dy * y),)),
+                (kernel(lambda x, y, dy: dy * y),)),
     "log": Rule(lambda g, xp: xp.log, lambda g: lambda x, dy: dy * reciprocal(x.type)(x),
-                (_k(lambda x, y, dy: dy / x),)),
+                (kernel(lambda x, y, dy: dy / x),)),
     "reciprocal": Rule(lambda g, xp: xp.reciprocal,
                        lambda g: lambda x, dy: _neg_sq(dy, reciprocal(x.type)(x)),
-                       (_k(lambda x, y, dy: -dy * y * y),)),
+                       (kernel(lambda x, y, dy: -dy * y * y),)),
     "sqrt": Rule(lambda g, xp: xp.sqrt,
                  lambda g: lambda x, dy: 0.5 * dy * reciprocal(x.type)(sqrt(x.type)(x)),
-                 (_k(lambda x, y, dy: 0.5 * dy / y),)),
+                 (kernel(lambda x, y, dy: 0.5 * dy / y),)),
     "sigmoid": Rule(lambda g, xp: xp.sigmoid, lambda g: lambda x, dy: _dsigmoid(x, dy),
-                    (_k(lambda x, y, dy: dy * y * (1 - y)),)),
+                    (kernel(lambda x, y, dy: dy * y * (1 - y)),)),
     "tanh": Rule(lambda g, xp: xp.tanh, lambda g: lambda x, dy: _dtanh(x, dy),
-                 (_k(lambda x, y, dy: dy * (1 - y * y)),)),
+                 (kernel(lambda x, y, dy: dy * (1 - y * y)),)),
     "relu": Rule(lambda g, xp: xp.relu, lambda g: lambda x, dy: dy * step(x.type)(x),
-                 (_k(lambda x, y, dy: dy * (x > 0)),)),
+                 (kernel(lambda x, y, dy: dy * (x > 0)),)),
     "step": Rule(lambda g, xp: xp.step, lambda g: lambda x, dy: zero_like(x.type)(x),
                  (lambda g, xp: lambda x, y, dy: xp.zeros_like(x),)),
     "softmax": Rule(lambda g, xp: xp.softmax, lambda g: lambda x, dy: _dsoftmax(x, dy),
-                    (_k(lambda x, y, dy: y * (dy - (y * dy).sum(axis=-1, keepdims=True))),)),
+                    (kernel(lambda x, y, dy: y * (dy - (y * dy).sum(axis=-1, keepdims=True))),)),
     "sum": Rule(lambda g, xp: lambda x: xp.sum(x, _sum_axes(g.dom[0])),
                 lambda g: lambda x, dz: expand(x.type)(dz, x),
                 (lambda g, xp: lambda x, y, dz: xp.broadcast_to(
@@ -210,17 +205,20 @@ RULES = {
     "linear": Rule(lambda g, xp: lambda W, x: x @ W.T,
                    lambda g: lambda W, x, dy: (outer(dy.type, x.type)(dy, x),
                                                linear_t(W.type, dy.type)(W, dy)),
-                   (_k(lambda W, x, y, dy: dy.T @ x if x.ndim == 2 else np.multiply.outer(dy, x)),
-                    _k(lambda W, x, y, dy: dy @ W))),
+                   (kernel(lambda W, x, y, dy: dy.T @ x if x.ndim == 2 else np.multiply.outer(dy, x)),
+                    kernel(lambda W, x, y, dy: dy @ W))),
     "linear_t": Rule(lambda g, xp: lambda W, u: u @ W,
                      lambda g: lambda W, u, dv: (outer(u.type, dv.type)(u, dv),
                                                  linear_gen(W.type, dv.type)(W, dv)),
-                     (_k(lambda W, u, v, dv: u.T @ dv if u.ndim == 2 else np.multiply.outer(u, dv)),
-                      _k(lambda W, u, v, dv: dv @ W.T))),
+                     (kernel(lambda W, u, v, dv: u.T @ dv if u.ndim == 2 else np.multiply.outer(u, dv)),
+                      kernel(lambda W, u, v, dv: dv @ W.T))),
+    "bias": Rule(lambda g, xp: lambda b, x: x + b,
+                 lambda g: lambda b, x, dy: (batch_sum(dy.type)(dy), dy),
+                 (kernel(lambda b, x, y, dy: dy.sum(axis=0) if dy.ndim > b.ndim else dy), PASS)),
     "outer": Rule(lambda g, xp: xp.outer,
                   lambda g: lambda a, b, dW: (linear_gen(dW.type, b.type)(dW, b),
                                               linear_t(dW.type, a.type)(dW, a)),
-                  (_k(lambda a, b, W, dW: b @ dW.T), _k(lambda a, b, W, dW: a @ dW))),
+                  (kernel(lambda a, b, W, dW: b @ dW.T), kernel(lambda a, b, W, dW: a @ dW))),
 }
 
 
@@ -394,8 +392,3 @@ def sum(n) -> Map:  # noqa: A001 - the papers call this generator sum
     """``R^n -> R``, the sum of the entries (batch kept)."""
     return _map(sum_(real(n)))
 
-
-RULES["bias"] = Rule(lambda g, xp: lambda b, x: x + b,
-                     lambda g: lambda b, x, dy: (batch_sum(dy.type)(dy), dy),
-                     (_k(lambda b, x, y, dy: dy.sum(axis=0) if dy.ndim > b.ndim else dy),
-                      PASS))

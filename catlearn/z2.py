@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.backend import PASS, Backend, Rule
+from catlearn.backend import PASS, Backend, Rule, kernel
 from catlearn.packing import pack as _pack_rows, unpack as _unpack_rows
 from catlearn.core import Generator, Map, Ty, trace
 
@@ -111,21 +111,17 @@ def _matvec_kernel(g, xp):
     return run
 
 
-def _k(fn):
-    return lambda g, xp: fn
-
-
 RULES = {
-    "xor": Rule(_k(np.bitwise_xor), lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
-    "and": Rule(_k(np.bitwise_and), lambda g: lambda x, y, dz: (dz * y, dz * x),
-                (_k(lambda x, y, z, dz: dz & y), _k(lambda x, y, z, dz: dz & x))),
-    "not": Rule(_k(np.invert), lambda g: lambda x, dz: dz, (PASS,)),
-    "parity": Rule(_k(_parity), lambda g: lambda *v: (v[-1],) * (len(v) - 1),
+    "xor": Rule(kernel(np.bitwise_xor), lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
+    "and": Rule(kernel(np.bitwise_and), lambda g: lambda x, y, dz: (dz * y, dz * x),
+                (kernel(lambda x, y, z, dz: dz & y), kernel(lambda x, y, z, dz: dz & x))),
+    "not": Rule(kernel(np.invert), lambda g: lambda x, dz: dz, (PASS,)),
+    "parity": Rule(kernel(_parity), lambda g: lambda *v: (v[-1],) * (len(v) - 1),
                    PASS),
-    "one": Rule(_k(lambda: ONES), lambda g: lambda dz: ()),
-    "zero": Rule(_k(lambda: ZEROS), lambda g: lambda dz: ()),
-    "zero_like": Rule(_k(np.zeros_like), lambda g: lambda x, dz: ZERO_LIKE(x),
-                      (_k(lambda x, y, dz: np.zeros_like(x)),)),
+    "one": Rule(kernel(lambda: ONES), lambda g: lambda dz: ()),
+    "zero": Rule(kernel(lambda: ZEROS), lambda g: lambda dz: ()),
+    "zero_like": Rule(kernel(np.zeros_like), lambda g: lambda x, dz: ZERO_LIKE(x),
+                      (kernel(lambda x, y, dz: np.zeros_like(x)),)),
     "matvec": Rule(_matvec_kernel,
                    lambda g: lambda *v: wires_of(matvec(_transpose(g.data))(*v[len(g.dom):]))),
 }

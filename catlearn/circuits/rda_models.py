@@ -196,9 +196,9 @@ def _rd_generator(n: int, k: int) -> Generator:
     return Generator("pseudo_linear_rd", z2.bits(2 * n + 1), z2.bits(2 * n), (n, k))
 
 
-z2.RULES["pseudo_linear"] = Rule(
-    _forward, lambda g: lambda *v: _rd_generator(*g.data)(*v))
-z2.RULES["pseudo_linear_rd"] = Rule(_reverse_kernel, _no_second_derivative)
+z2.backend.register("pseudo_linear", Rule(
+    _forward, lambda g: lambda *v: _rd_generator(*g.data)(*v)))
+z2.backend.register("pseudo_linear_rd", Rule(_reverse_kernel, _no_second_derivative))
 
 
 def _check_pl(n: int, k: int) -> None:

@@ -1,8 +1,8 @@
 """Neural-network layers as parametrised maps over the Smooth backend.
 
 A layer is a :class:`~catlearn.Para` ``(P, f : P @ A -> B)``.  The new
-generators (convolution, max pooling, reshapes) are registered in
-:data:`catlearn.smooth.RULES` by :mod:`catlearn.layers.conv` and
+generators (convolution, max pooling, reshapes) are registered with
+``catlearn.smooth.backend.register`` by :mod:`catlearn.layers.conv` and
 :mod:`catlearn.layers.pool`, each with its forward map, its reverse
 derivative written with other generators (so ``R`` iterates) and fused
 kernels.  :func:`sequential` composes layers with parameters first layer

@@ -48,9 +48,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from catlearn import smooth
-from catlearn.backend import Rule
+from catlearn.backend import Rule, kernel
 from catlearn.core import Generator, Map, Ty
-from catlearn.layers.rules import kernel, register
 from catlearn.smooth import Real
 
 # -- the array kernels ---------------------------------------------------------
@@ -144,13 +143,13 @@ def _rev_conv2d_w(g):
     return lambda a, b, dW: (conv2d_t(dW.type, b.type)(dW, b), conv2d_gen(dW.type, a.type)(dW, a))
 
 
-register("conv2d", Rule(
+smooth.backend.register("conv2d", Rule(
     lambda g, xp: correlate, _rev_conv2d,
     (kernel(lambda W, x, y, dy: kernel_grad(x, dy)), kernel(lambda W, x, y, dy: transpose(W, dy)))))
-register("conv2d_t", Rule(
+smooth.backend.register("conv2d_t", Rule(
     lambda g, xp: transpose, _rev_conv2d_t,
     (kernel(lambda W, u, v, dv: kernel_grad(dv, u)), kernel(lambda W, u, v, dv: correlate(W, dv)))))
-register("conv2d_w", Rule(
+smooth.backend.register("conv2d_w", Rule(
     lambda g, xp: kernel_grad, _rev_conv2d_w,
     (kernel(lambda a, b, W, dW: transpose(dW, b)), kernel(lambda a, b, W, dW: correlate(dW, a)))))
 
@@ -190,15 +189,15 @@ def _sum_channels(dy):
     return dy.sum(axis=(0, 2, 3))
 
 
-register("channel_bias", Rule(
+smooth.backend.register("channel_bias", Rule(
     lambda g, xp: lambda b, x: x + _per_channel(b),
     lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), dy),
     (kernel(lambda b, x, y, dy: _sum_channels(dy)), kernel(lambda b, x, y, dy: dy))))
-register("channel_sum", Rule(
+smooth.backend.register("channel_sum", Rule(
     lambda g, xp: _sum_channels,
     lambda g: lambda x, dz: channel_spread(x.type)(dz, x),
     (kernel(lambda x, z, dz: np.broadcast_to(_per_channel(dz), x.shape)),)))
-register("channel_spread", Rule(
+smooth.backend.register("channel_spread", Rule(
     lambda g, xp: lambda b, x: np.broadcast_to(_per_channel(b), x.shape),
     lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), smooth.zero_like(x.type)(x)),
     (kernel(lambda b, x, y, dy: _sum_channels(dy)), kernel(lambda b, x, y, dy: np.zeros_like(x)))))

@@ -32,9 +32,8 @@ import math
 import numpy as np
 
 from catlearn import smooth
-from catlearn.backend import Rule
+from catlearn.backend import Rule, kernel
 from catlearn.core import Generator, Map, Ty
-from catlearn.layers.rules import kernel, register
 from catlearn.smooth import Real
 
 # -- the array kernels ---------------------------------------------------------
@@ -132,19 +131,19 @@ def maxpool2d_map(c: int, h: int, w: int, size: int = 2) -> Map:
     return Map.gen(maxpool2d_gen(Real((c, h, w)), size), smooth.backend)
 
 
-register("maxpool2d", Rule(
+smooth.backend.register("maxpool2d", Rule(
     lambda g, xp: lambda x: maxpool(x, g.data),
     lambda g: lambda x, dy: pool_mask_gen(x.type, g.data)(x) * upsample_gen(dy.type, g.data)(dy),
     (lambda g, xp: lambda x, y, dy: route(x, y, dy, g.data),)))
-register("pool_mask", Rule(
+smooth.backend.register("pool_mask", Rule(
     lambda g, xp: lambda x: mask(x, g.data),
     lambda g: lambda x, dy: smooth.zero_like(x.type)(x),
     (kernel(lambda x, y, dy: np.zeros_like(x)),)))
-register("upsample", Rule(
+smooth.backend.register("upsample", Rule(
     lambda g, xp: lambda u: upsample(u, g.data),
     lambda g: lambda u, dv: pool_sum_gen(dv.type, g.data)(dv),
     (lambda g, xp: lambda u, v, dv: pool_sum(dv, g.data),)))
-register("pool_sum", Rule(
+smooth.backend.register("pool_sum", Rule(
     lambda g, xp: lambda x: pool_sum(x, g.data),
     lambda g: lambda x, du: upsample_gen(du.type, g.data)(du),
     (lambda g, xp: lambda x, u, du: upsample(du, g.data),)))
@@ -182,11 +181,11 @@ def unflatten_map(shape) -> Map:
     return Map.gen(unflatten_gen(Real((math.prod(shape),)), shape), smooth.backend)
 
 
-register("flatten", Rule(
+smooth.backend.register("flatten", Rule(
     lambda g, xp: _reshape(g),
     lambda g: lambda x, dy: unflatten_gen(dy.type, x.type.shape)(dy),
     (lambda g, xp: lambda x, y, dy: dy.reshape(x.shape),)))
-register("unflatten", Rule(
+smooth.backend.register("unflatten", Rule(
     lambda g, xp: _reshape(g),
     lambda g: lambda u, dv: flatten_gen(dv.type)(dv),
     (lambda g, xp: lambda u, v, dv: dv.reshape(u.shape),)))

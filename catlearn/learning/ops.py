@@ -1,6 +1,6 @@
 """Smooth generators that learning needs: batch means, fused losses, optimizer arithmetic.
 
-Each generator is one :class:`~catlearn.backend.Rule` registered into ``smooth.RULES``
+Each generator is one :class:`~catlearn.backend.Rule` registered with ``smooth.backend.register``
 (so the Symbolic backend reads it too): its forward map, its reverse derivative
 written with other generators (so ``R`` iterates), and fused numpy kernels.
 
@@ -36,9 +36,8 @@ import math
 import numpy as np
 
 from catlearn import smooth
-from catlearn.backend import Rule
+from catlearn.backend import Rule, kernel
 from catlearn.core import Generator, Ty
-from catlearn.layers.rules import register
 from catlearn.smooth import Real, batch_sum, expand, sum_, zero_like
 
 
@@ -124,12 +123,12 @@ def _log_softmax(xp):
 
 
 def _vjp_log_softmax(g, xp):
-    def kernel(x, y, dy):
+    def run(x, y, dy):
         """``dy - softmax(x) sum(dy)``, the softmax read off the output as ``exp y``."""
         s = xp.exp(y)
         s *= np.add.reduce(dy, axis=-1, keepdims=True)
         return np.subtract(dy, s, out=s)
-    return kernel
+    return run
 
 
 def _bce(xp):
@@ -138,10 +137,6 @@ def _bce(xp):
 
 
 # -- fused reverse kernels (numpy, or the backend's namespace where it differs) ----
-
-
-def _k(fn):
-    return lambda g, xp: fn
 
 
 # -- traced reverse derivatives ------------------------------------------------
@@ -181,15 +176,15 @@ def _rev_mean_xent(g):
 RULES = {
     "batch_mean": Rule(lambda g, xp: lambda x: xp.sum(x, 0) / len(x),
                        lambda g: lambda x, dz: spread_mean(x.type)(dz, x),
-                       (_k(lambda x, y, dz: np.full(x.shape, dz / len(x))),)),
+                       (kernel(lambda x, y, dz: np.full(x.shape, dz / len(x))),)),
     "spread_mean": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(z / len(x), x.shape),
                         lambda g: lambda z, x, dy: (batch_mean(dy.type)(dy), zero_like(x.type)(x)),
-                        (_k(lambda z, x, y, dy: dy.sum(axis=0) / len(x)),
-                         _k(lambda z, x, y, dy: np.zeros_like(x)))),
+                        (kernel(lambda z, x, y, dy: dy.sum(axis=0) / len(x)),
+                         kernel(lambda z, x, y, dy: np.zeros_like(x)))),
     "mean_cross_entropy": Rule(lambda g, xp: lambda t, y: -np.dot(t.ravel(), y.ravel()) / len(t),
                                _rev_mean_xent,
-                               (_k(lambda t, y, l, dl: y * (dl * (-1.0 / len(y)))),
-                                _k(lambda t, y, l, dl: t * (dl * (-1.0 / len(t)))))),
+                               (kernel(lambda t, y, l, dl: y * (dl * (-1.0 / len(y)))),
+                                kernel(lambda t, y, l, dl: t * (dl * (-1.0 / len(t)))))),
     "log_softmax": Rule(lambda g, xp: _log_softmax(xp),
                         lambda g: lambda x, dy: dy - pointwise("softmax", x.type)(x) * expand(
                             x.type)(sum_(x.type)(dy), x),
@@ -197,15 +192,15 @@ RULES = {
     "cross_entropy": Rule(lambda g, xp: lambda t, y: -(t * y).sum(axis=-1),
                           lambda g: lambda t, y, dl: (-(y * expand(y.type)(dl, y)),
                                                       -(t * expand(t.type)(dl, t))),
-                          (_k(lambda t, y, l, dl: y * -dl[..., None]),
-                           _k(lambda t, y, l, dl: t * -dl[..., None]))),
+                          (kernel(lambda t, y, l, dl: y * -dl[..., None]),
+                           kernel(lambda t, y, l, dl: t * -dl[..., None]))),
     "sigmoid_cross_entropy": Rule(lambda g, xp: _bce(xp),
                                   lambda g: lambda t, p, dl: (-(p * dl), (pointwise(
                                       "sigmoid", p.type)(p) - t) * dl),
-                                  (_k(lambda t, p, y, dl: -(p * dl)),
+                                  (kernel(lambda t, p, y, dl: -(p * dl)),
                                    lambda g, xp: lambda t, p, y, dl: (xp.sigmoid(p) - t) * dl)),
     "divide": Rule(lambda g, xp: lambda a, b: a / b, _rev_divide,
-                   (_k(lambda a, b, y, dz: dz / b), _vjp_divide_b)),
+                   (kernel(lambda a, b, y, dz: dz / b), _vjp_divide_b)),
     "power": Rule(lambda g, xp: lambda t: g.data ** t,
                   lambda g: lambda t, dy: math.log(g.data) * (dy * power(g.data, t.type)(t)),
                   (lambda g, xp: lambda t, y, dy: math.log(g.data) * (dy * y),)),
@@ -213,4 +208,4 @@ RULES = {
 
 
 for _name, _rule in RULES.items():  # a name another module owns is refused, not shadowed
-    register(_name, _rule)
+    smooth.backend.register(_name, _rule)
