@@ -10,6 +10,12 @@ forward map, right next to its reverse derivative written with the other
 generators (so ``R`` iterates), and fused numpy kernels for the first-order
 reverse pass.
 
+Naming rule: a **Map** constructor has no suffix and takes sizes
+(``exp(2)``, ``linear(2, 1)``, ``adder(3)``, ``sum(3)``): it is what models are
+built from.  A **Generator** constructor ends in ``_gen`` and takes wire types
+(``add_gen(w)``, ``sum_gen(w)``, ``linear_gen(W, x)``): it is the vocabulary
+the rules' reverse derivatives are written in.
+
 >>> import numpy as np
 >>> from catlearn import smooth, R
 >>> f = smooth.linear(2, 1)
@@ -105,10 +111,6 @@ def _unbatched(w: Real) -> Real:
     return Real(w.shape, False)
 
 
-def _batched(w: Real) -> Real:
-    return Real(w.shape, True)
-
-
 STRUCTURE = {
     "add": lambda w: _g("add", (w, w), (w,)),
     "neg": lambda w: _g("neg", (w,), (w,)),
@@ -119,10 +121,11 @@ STRUCTURE = {
     "scale": lambda w, c: _g("scale", (w,), (w,), float(c)),
     "shift": lambda w, c: _g("shift", (w,), (w,), float(c)),
 }
-add, neg, zero, zero_like = (STRUCTURE[k] for k in ("add", "neg", "zero", "zero_like"))
+add_gen, neg_gen, zero_gen, zero_like_gen = (
+    STRUCTURE[k] for k in ("add", "neg", "zero", "zero_like"))
 
 
-def mul(w, v=None) -> Generator:
+def mul_gen(w, v=None) -> Generator:
     """Elementwise product (an unbatched factor broadcasts over the batch)."""
     return STRUCTURE["mul"](w, v or w)
 
@@ -133,7 +136,7 @@ def _sum_axes(w: Real) -> tuple:
 
 def _unbroadcast(dx, w: Real):
     """The cotangent of a wire that was broadcast over the batch."""
-    return batch_sum(dx.type)(dx) if dx.type.batched and not w.batched else dx
+    return batch_sum_gen(dx.type)(dx) if dx.type.batched and not w.batched else dx
 
 
 def _rev_mul(g):
@@ -159,11 +162,11 @@ RULES = {
                 (kernel(lambda x, y, dz: -dz),)),
     "mul": Rule(lambda g, xp: xp.multiply, _rev_mul, (_vjp_mul(0), _vjp_mul(1))),
     "zero": Rule(lambda g, xp: lambda: xp.zeros(g.cod[0].shape), lambda g: lambda dz: ()),
-    "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: zero_like(x.type)(x),
+    "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: zero_like_gen(x.type)(x),
                       (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
     "zero_from": Rule(lambda g, xp: lambda x: xp.zeros(
                           x.shape[:g.dom[0].batched] * g.cod[0].batched + g.cod[0].shape),
-                      lambda g: lambda x, dz: zero_like(x.type)(x),
+                      lambda g: lambda x, dz: zero_like_gen(x.type)(x),
                       (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
     "constant": Rule(lambda g, xp: lambda: xp.full(g.cod[0].shape, g.data),
                      lambda g: lambda dz: ()),
@@ -186,38 +189,38 @@ RULES = {
                  (kernel(lambda x, y, dy: dy * (1 - y * y)),)),
     "relu": Rule(lambda g, xp: xp.relu, lambda g: lambda x, dy: dy * step(x.type)(x),
                  (kernel(lambda x, y, dy: dy * (x > 0)),)),
-    "step": Rule(lambda g, xp: xp.step, lambda g: lambda x, dy: zero_like(x.type)(x),
+    "step": Rule(lambda g, xp: xp.step, lambda g: lambda x, dy: zero_like_gen(x.type)(x),
                  (lambda g, xp: lambda x, y, dy: xp.zeros_like(x),)),
     "softmax": Rule(lambda g, xp: xp.softmax, lambda g: lambda x, dy: _dsoftmax(x, dy),
                     (kernel(lambda x, y, dy: y * (dy - (y * dy).sum(axis=-1, keepdims=True))),)),
     "sum": Rule(lambda g, xp: lambda x: xp.sum(x, _sum_axes(g.dom[0])),
-                lambda g: lambda x, dz: expand(x.type)(dz, x),
+                lambda g: lambda x, dz: expand_gen(x.type)(dz, x),
                 (lambda g, xp: lambda x, y, dz: xp.broadcast_to(
                     dz.reshape(dz.shape + (1,) * len(g.dom[0].shape)), x.shape),)),
     "expand": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(
                        z.reshape(z.shape + (1,) * len(g.dom[1].shape)), x.shape),
-                   lambda g: lambda z, x, dy: (sum_(g.dom[1])(dy), zero_like(x.type)(x))),
+                   lambda g: lambda z, x, dy: (sum_gen(g.dom[1])(dy), zero_like_gen(x.type)(x))),
     "batch_sum": Rule(lambda g, xp: lambda x: xp.sum(x, 0),
-                      lambda g: lambda x, dz: spread(x.type)(dz, x),
+                      lambda g: lambda x, dz: spread_gen(x.type)(dz, x),
                       (lambda g, xp: lambda x, y, dz: xp.broadcast_to(dz, x.shape),)),
     "spread": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(z, x.shape),
-                   lambda g: lambda z, x, dy: (batch_sum(x.type)(dy), zero_like(x.type)(x))),
+                   lambda g: lambda z, x, dy: (batch_sum_gen(x.type)(dy), zero_like_gen(x.type)(x))),
     "linear": Rule(lambda g, xp: lambda W, x: x @ W.T,
-                   lambda g: lambda W, x, dy: (outer(dy.type, x.type)(dy, x),
-                                               linear_t(W.type, dy.type)(W, dy)),
+                   lambda g: lambda W, x, dy: (outer_gen(dy.type, x.type)(dy, x),
+                                               linear_t_gen(W.type, dy.type)(W, dy)),
                    (kernel(lambda W, x, y, dy: dy.T @ x if x.ndim == 2 else np.multiply.outer(dy, x)),
                     kernel(lambda W, x, y, dy: dy @ W))),
     "linear_t": Rule(lambda g, xp: lambda W, u: u @ W,
-                     lambda g: lambda W, u, dv: (outer(u.type, dv.type)(u, dv),
+                     lambda g: lambda W, u, dv: (outer_gen(u.type, dv.type)(u, dv),
                                                  linear_gen(W.type, dv.type)(W, dv)),
                      (kernel(lambda W, u, v, dv: u.T @ dv if u.ndim == 2 else np.multiply.outer(u, dv)),
                       kernel(lambda W, u, v, dv: dv @ W.T))),
     "bias": Rule(lambda g, xp: lambda b, x: x + b,
-                 lambda g: lambda b, x, dy: (batch_sum(dy.type)(dy), dy),
+                 lambda g: lambda b, x, dy: (batch_sum_gen(dy.type)(dy), dy),
                  (kernel(lambda b, x, y, dy: dy.sum(axis=0) if dy.ndim > b.ndim else dy), PASS)),
     "outer": Rule(lambda g, xp: xp.outer,
                   lambda g: lambda a, b, dW: (linear_gen(dW.type, b.type)(dW, b),
-                                              linear_t(dW.type, a.type)(dW, a)),
+                                              linear_t_gen(dW.type, a.type)(dW, a)),
                   (kernel(lambda a, b, W, dW: b @ dW.T), kernel(lambda a, b, W, dW: a @ dW))),
 }
 
@@ -239,7 +242,7 @@ def _dtanh(x, dy):
 def _dsoftmax(x, dy):
     s = softmax(x.type)(x)
     sd = s * dy
-    return sd - s * expand(x.type)(sum_(x.type)(sd), s)
+    return sd - s * expand_gen(x.type)(sum_gen(x.type)(sd), s)
 
 
 def _pointwise(name):
@@ -262,22 +265,22 @@ def softmax(n=()) -> Map:
     return Map.gen(_g("softmax", (w,), (w,)), backend)
 
 
-def sum_(w: Real) -> Generator:
+def sum_gen(w: Real) -> Generator:
     """Sum over the feature axes: ``R^shape -> R`` (batch kept)."""
     return _g("sum", (w,), (Real((), w.batched),))
 
 
-def expand(w: Real) -> Generator:
+def expand_gen(w: Real) -> Generator:
     """``(z : R, x : R^shape) -> z`` broadcast to the shape of ``x``."""
     return _g("expand", (Real((), w.batched), w), (w,))
 
 
-def batch_sum(w: Real) -> Generator:
+def batch_sum_gen(w: Real) -> Generator:
     """Sum over the batch: ``R^shape -> P^shape``."""
     return _g("batch_sum", (w,), (_unbatched(w),))
 
 
-def spread(w: Real) -> Generator:
+def spread_gen(w: Real) -> Generator:
     """``(p : P^shape, x : R^shape) -> p`` repeated along the batch of ``x``."""
     return _g("spread", (_unbatched(w), w), (w,))
 
@@ -286,11 +289,11 @@ def linear_gen(W: Real, x: Real) -> Generator:
     return _g("linear", (W, x), (Real(W.shape[:1], x.batched),))
 
 
-def linear_t(W: Real, u: Real) -> Generator:
+def linear_t_gen(W: Real, u: Real) -> Generator:
     return _g("linear_t", (W, u), (Real(W.shape[1:], u.batched),))
 
 
-def outer(a: Real, b: Real) -> Generator:
+def outer_gen(a: Real, b: Real) -> Generator:
     return _g("outer", (a, b), (Real(a.shape + b.shape, False),))
 
 
@@ -340,16 +343,7 @@ def swap(n=(), m=()) -> Map:
 
 def adder(n=()) -> Map:
     """``add : R^n @ R^n -> R^n``."""
-    return _map(add(real(n)))
-
-
-def zero_map(n=(), batched: bool = True) -> Map:
-    """``zero : 1 -> R^n``.
-
-    A map with no input cannot know the batch size: on a batched wire the
-    zeros have no batch axis and broadcast against any batch.
-    """
-    return _map(zero(real(n, batched)))
+    return _map(add_gen(real(n)))
 
 
 def constant(value: float, n=(), batched: bool = True) -> Map:
@@ -369,12 +363,12 @@ def scale(c: float, n=()) -> Map:
 
 def negate(n=()) -> Map:
     """``x |-> -x``."""
-    return _map(neg(real(n)))
+    return _map(neg_gen(real(n)))
 
 
 def multiply(n=()) -> Map:
     """Elementwise product ``R^n @ R^n -> R^n``."""
-    return _map(mul(real(n)))
+    return _map(mul_gen(real(n)))
 
 
 def linear(n_in: int, n_out: int) -> Map:
@@ -390,5 +384,5 @@ def bias(n) -> Map:
 
 def sum(n) -> Map:  # noqa: A001 - the papers call this generator sum
     """``R^n -> R``, the sum of the entries (batch kept)."""
-    return _map(sum_(real(n)))
+    return _map(sum_gen(real(n)))
 

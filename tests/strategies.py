@@ -296,7 +296,7 @@ def _add_kind() -> Kind:
     def wires(data, ws):
         u, v = ws
         return (Wire(u.type, *bounds(u, v), u.const and v.const),)
-    return Kind(propose, lambda data, ts: Map.gen(smooth.add(ts[0]), smooth.backend), wires,
+    return Kind(propose, lambda data, ts: Map.gen(smooth.add_gen(ts[0]), smooth.backend), wires,
                 lambda data: lambda x, y: (x + y,), linear=True)
 
 

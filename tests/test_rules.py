@@ -33,8 +33,8 @@ def _pointwise(name, w=R3):
 # "off zero" in +-[0.1, 1] (away from the kink of relu and step)
 SMOOTH_GENERATORS = [
     (S["add"](R3), "any"), (S["add"](P3), "any"), (S["neg"](R23), "any"),
-    (smooth.mul(R3), "any"), (smooth.mul(R3, P3), "any"), (smooth.mul(P3, R3), "any"),
-    (smooth.mul(P3), "any"),
+    (smooth.mul_gen(R3), "any"), (smooth.mul_gen(R3, P3), "any"), (smooth.mul_gen(P3, R3), "any"),
+    (smooth.mul_gen(P3), "any"),
     (S["zero_like"](R3), "any"), (S["zero_from"](R2, R3), "any"),
     (S["zero_from"](P2, R3), "any"), (S["zero_from"](R2, P3), "any"),
     (S["scale"](R3, 1.5), "any"), (S["shift"](R3, -0.5), "any"),
@@ -43,11 +43,11 @@ SMOOTH_GENERATORS = [
     (_pointwise("sigmoid"), "any"), (_pointwise("tanh", R23), "any"),
     (_pointwise("relu"), "off zero"), (_pointwise("step"), "off zero"),
     (_pointwise("softmax"), "any"),
-    (smooth.sum_(R3), "any"), (smooth.sum_(R23), "any"), (smooth.sum_(P3), "any"),
-    (smooth.batch_sum(R3), "any"),
+    (smooth.sum_gen(R3), "any"), (smooth.sum_gen(R23), "any"), (smooth.sum_gen(P3), "any"),
+    (smooth.batch_sum_gen(R3), "any"),
     (smooth.linear_gen(P23, R3), "any"), (smooth.linear_gen(P23, P3), "any"),
-    (smooth.linear_t(P23, R2), "any"), (smooth.linear_t(P23, P2), "any"),
-    (smooth.outer(R2, R3), "any"), (smooth.outer(P2, P3), "any"),
+    (smooth.linear_t_gen(P23, R2), "any"), (smooth.linear_t_gen(P23, P2), "any"),
+    (smooth.outer_gen(R2, R3), "any"), (smooth.outer_gen(P2, P3), "any"),
     (smooth.bias(3).ops[0].gen, "any"),
 ]
 

@@ -199,5 +199,5 @@ smooth.backend.register("channel_sum", Rule(
     (kernel(lambda x, z, dz: np.broadcast_to(_per_channel(dz), x.shape)),)))
 smooth.backend.register("channel_spread", Rule(
     lambda g, xp: lambda b, x: np.broadcast_to(_per_channel(b), x.shape),
-    lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), smooth.zero_like(x.type)(x)),
+    lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), smooth.zero_like_gen(x.type)(x)),
     (kernel(lambda b, x, y, dy: _sum_channels(dy)), kernel(lambda b, x, y, dy: np.zeros_like(x)))))

@@ -137,7 +137,7 @@ smooth.backend.register("maxpool2d", Rule(
     (lambda g, xp: lambda x, y, dy: route(x, y, dy, g.data),)))
 smooth.backend.register("pool_mask", Rule(
     lambda g, xp: lambda x: mask(x, g.data),
-    lambda g: lambda x, dy: smooth.zero_like(x.type)(x),
+    lambda g: lambda x, dy: smooth.zero_like_gen(x.type)(x),
     (kernel(lambda x, y, dy: np.zeros_like(x)),)))
 smooth.backend.register("upsample", Rule(
     lambda g, xp: lambda u: upsample(u, g.data),

@@ -64,7 +64,7 @@ def mse(n, reduction: str = "mean") -> Para:
     >>> R(mse(2, "none").f)(t, p, np.ones(1))[1].tolist()
     [[2.0, 0.5]]
     """
-    return _para(n, lambda w, t, p: 0.5 * smooth.sum_(w)(_square(p - t)), reduction)
+    return _para(n, lambda w, t, p: 0.5 * smooth.sum_gen(w)(_square(p - t)), reduction)
 
 
 def _square(x):
@@ -90,7 +90,7 @@ def binary_cross_entropy(n, reduction: str = "mean") -> Para:
     >>> round(float(binary_cross_entropy(1)(np.array([[1.0]]), np.array([[0.0]]))[0]), 4)
     0.6931
     """
-    return _para(n, lambda w, t, p: smooth.sum_(w)(ops.sigmoid_cross_entropy(w)(t, p)), reduction)
+    return _para(n, lambda w, t, p: smooth.sum_gen(w)(ops.sigmoid_cross_entropy(w)(t, p)), reduction)
 
 
 def dot(n, reduction: str = "mean") -> Para:
@@ -100,7 +100,7 @@ def dot(n, reduction: str = "mean") -> Para:
     >>> float(dot(2, "none")(np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]]))[0][0])
     11.0
     """
-    return _para(n, lambda w, t, p: smooth.sum_(w)(t * p), reduction)
+    return _para(n, lambda w, t, p: smooth.sum_gen(w)(t * p), reduction)
 
 
 def z2_error(n: int) -> Para:

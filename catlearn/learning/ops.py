@@ -38,7 +38,7 @@ import numpy as np
 from catlearn import smooth
 from catlearn.backend import Rule, kernel
 from catlearn.core import Generator, Ty
-from catlearn.smooth import Real, batch_sum, expand, sum_, zero_like
+from catlearn.smooth import Real, batch_sum_gen, expand_gen, sum_gen, zero_like_gen
 
 
 SCALAR = Real((), False)
@@ -155,8 +155,8 @@ def _reduce_to(x, w: Real):
     """Sum the cotangent ``x`` down to the wire ``w`` it was broadcast from."""
     if x.type == w:
         return x
-    total = sum_(x.type)(x)
-    return batch_sum(total.type)(total) if total.type.batched else total
+    total = sum_gen(x.type)(x)
+    return batch_sum_gen(total.type)(total) if total.type.batched else total
 
 
 def _vjp_divide_b(g, xp):
@@ -168,7 +168,7 @@ def _rev_mean_xent(g):
     w = g.dom[0]
 
     def rev(t, y, dl):
-        share = expand(w)(spread_mean(Real(()))(dl, sum_(w)(t)), t)  # dl / n per entry
+        share = expand_gen(w)(spread_mean(Real(()))(dl, sum_gen(w)(t)), t)  # dl / n per entry
         return -(y * share), -(t * share)
     return rev
 
@@ -178,7 +178,7 @@ RULES = {
                        lambda g: lambda x, dz: spread_mean(x.type)(dz, x),
                        (kernel(lambda x, y, dz: np.full(x.shape, dz / len(x))),)),
     "spread_mean": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(z / len(x), x.shape),
-                        lambda g: lambda z, x, dy: (batch_mean(dy.type)(dy), zero_like(x.type)(x)),
+                        lambda g: lambda z, x, dy: (batch_mean(dy.type)(dy), zero_like_gen(x.type)(x)),
                         (kernel(lambda z, x, y, dy: dy.sum(axis=0) / len(x)),
                          kernel(lambda z, x, y, dy: np.zeros_like(x)))),
     "mean_cross_entropy": Rule(lambda g, xp: lambda t, y: -np.dot(t.ravel(), y.ravel()) / len(t),
@@ -186,12 +186,12 @@ RULES = {
                                (kernel(lambda t, y, l, dl: y * (dl * (-1.0 / len(y)))),
                                 kernel(lambda t, y, l, dl: t * (dl * (-1.0 / len(t)))))),
     "log_softmax": Rule(lambda g, xp: _log_softmax(xp),
-                        lambda g: lambda x, dy: dy - pointwise("softmax", x.type)(x) * expand(
-                            x.type)(sum_(x.type)(dy), x),
+                        lambda g: lambda x, dy: dy - pointwise("softmax", x.type)(x) * expand_gen(
+                            x.type)(sum_gen(x.type)(dy), x),
                         (_vjp_log_softmax,)),
     "cross_entropy": Rule(lambda g, xp: lambda t, y: -(t * y).sum(axis=-1),
-                          lambda g: lambda t, y, dl: (-(y * expand(y.type)(dl, y)),
-                                                      -(t * expand(t.type)(dl, t))),
+                          lambda g: lambda t, y, dl: (-(y * expand_gen(y.type)(dl, y)),
+                                                      -(t * expand_gen(t.type)(dl, t))),
                           (kernel(lambda t, y, l, dl: y * -dl[..., None]),
                            kernel(lambda t, y, l, dl: t * -dl[..., None]))),
     "sigmoid_cross_entropy": Rule(lambda g, xp: _bce(xp),
