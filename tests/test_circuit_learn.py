@@ -17,9 +17,11 @@ from catlearn import R, smooth, z2
 from catlearn.circuits import (read_blif, truth_table_inputs, unpack, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import gates as gates_module, learn as learn_module
+from catlearn.circuits import search as search_module, table as table_module
 from catlearn.circuits.convert import from_map
 from catlearn.circuits.gates import Cell, GateNetwork, bind, errors
-from catlearn.circuits.learn import Table, learn
+from catlearn.circuits.learn import learn
+from catlearn.circuits.table import Table
 
 ZOO_DIR = Path(__file__).resolve().parent.parent / "circuits"
 needs_yosys = pytest.mark.skipif(not yosys_available(),
@@ -205,7 +207,7 @@ def test_bad_method_or_vote():
         learn(zoo("half_adder"), vote="plurality")
 
 
-@pytest.mark.parametrize("module", [gates_module, learn_module], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [gates_module, learn_module, search_module, table_module], ids=lambda m: m.__name__)
 def test_doctests(module):
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
 

@@ -9,6 +9,7 @@ its label") checked on every pattern.
 import doctest
 import itertools
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +21,18 @@ import catlearn.circuits.rda as rda
 import catlearn.circuits.rda_models as rda_models
 from catlearn import Para, R, z2
 from catlearn.circuits.rda import (
-    accuracy, basis, iris_bits, iris_ceiling, lookup_table, mnist01, predict, pseudo_linear,
-    pseudo_linear_rd, rda_fit, rda_step, split_by_class,
+    accuracy, basis, lookup_table, predict, pseudo_linear, pseudo_linear_rd, rda_fit, rda_step,
 )
 from catlearn.data import load_iris
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "papers" / "rda"))
+import data as paper_data  # noqa: E402  (the paper's data helpers live beside its script)
+from data import iris_bits, iris_ceiling, mnist01, split_by_class  # noqa: E402
 
 SIBLING_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
 
-@pytest.mark.parametrize("module", [rda, rda_models])
+@pytest.mark.parametrize("module", [rda, rda_models, paper_data])
 def test_doctests(module):
     failed, attempted = doctest.testmod(module)
     assert attempted > 0 and failed == 0

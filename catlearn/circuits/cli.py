@@ -26,7 +26,8 @@ import sys
 import numpy as np
 
 from catlearn.circuits.blif import read_blif, save_blif
-from catlearn.circuits.learn import METHODS, learn
+from catlearn.circuits.learn import learn
+from catlearn.circuits.search import METHODS
 from catlearn.circuits.netlist import Netlist
 from catlearn.packing import truth_table_inputs
 from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent

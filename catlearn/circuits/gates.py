@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catlearn import smooth, z2
-from catlearn.circuits.convert import simplify
+from catlearn.circuits.simplify import simplify
 from catlearn.circuits.netlist import Gate, Netlist
 from catlearn.core import Map, Ty, trace
 
@@ -206,7 +206,7 @@ class GateNetwork:
 
         Each cell is one two-input ``.names`` gate reading the candidates its select bits
         choose; with ``simplified`` (the default) constants, buffers, inverters and unused
-        cells are folded away (:func:`~catlearn.circuits.convert.simplify`).
+        cells are folded away (:func:`~catlearn.circuits.simplify.simplify`).
 
         >>> net = GateNetwork(2, (Cell(x=(0,), y=(1,)),), outputs=(2,))
         >>> net.netlist([0, 0, 0, 1], "and2", ["a", "b"], ["y"]).gates[0].cover
@@ -325,9 +325,9 @@ def errors(net: GateNetwork, theta: np.ndarray, table) -> np.ndarray:
     """Wrong output bits of the network at each parameter row of ``theta`` (P, Q).
 
     ``table`` holds packed words: inputs ``x`` (n, W), outputs ``y`` (m, W) and the mask
-    ``valid`` (W,) of the bits that are examples (a :class:`~catlearn.circuits.learn.Table`).
+    ``valid`` (W,) of the bits that are examples (a :class:`~catlearn.circuits.table.Table`).
 
-    >>> from catlearn.circuits.learn import Table
+    >>> from catlearn.circuits.table import Table
     >>> net = GateNetwork(2, (Cell(x=(0,), y=(1,)),), outputs=(2,))
     >>> errors(net, np.array([[0, 1, 1, 0], [0, 0, 0, 1]]), Table.of([[0], [1], [1], [0]]))
     array([0, 3])
@@ -375,7 +375,7 @@ def prune(net: GateNetwork, theta, table) -> np.ndarray:
     """Fewer gate cells at the same exact fit: each cell in turn (outputs first) is tried in
     every configuration, and one that leaves fewer gate cells is kept, until none does.
 
-    >>> from catlearn.circuits.learn import Table
+    >>> from catlearn.circuits.table import Table
     >>> net = GateNetwork(2, (Cell((0,), (1,)), Cell((2, 0), (1, 1))), outputs=(3,))
     >>> theta = [0, 1, 1, 0, 0, 0, 1, 0, 0, 0]  # y = (a xor b) and not b = a and not b
     >>> len(_gate_cells(net, theta)), len(_gate_cells(net, prune(net, theta, Table.of(

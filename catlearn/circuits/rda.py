@@ -1,21 +1,25 @@
-"""Reverse Derivative Ascent (Wilson, Zanasi, arXiv 2101.10488) over Z2.
+"""Reverse Derivative Ascent (Wilson, Zanasi, arXiv 2101.10488) over Z2: its one home.
 
 A model is a parametrised Z2 map ``(P, f : P @ A -> B)``.  One RDA step on an
-example ``(x, y)`` is the papers' supervised-learning lens, read over Z2:
+example ``(x, y)`` is the ordinary supervised-learning lens
+(:func:`catlearn.learning.supervised.supervised`) read over Z2:
 
-* the model lens ``Lens.R(f)`` then the error lens ``Lens.R(xor)`` (error ``e = f(theta, x) + y``);
+* the model lens ``Lens.R(f)``, then the loss :func:`catlearn.learning.loss.z2_error`
+  (the error ``e = y + f(theta, x)``, :func:`error_lens`);
 * the learning rate is the identity (``-1 = 1`` in Z2), so the error is fed back as
   the cotangent: ``dy = y + f(theta, x)``, ``(dtheta, dx) = R[f](theta, x, dy)``;
-* the optimizer adds: ``theta' = theta + dtheta`` (XOR).
+* the optimizer :func:`catlearn.learning.optim.rda` adds: ``theta' = theta + dtheta`` (XOR).
 
-:func:`rda_gradient` is that composite lens's ``put`` as one compiled map
+:func:`rda_gradient` is that learner's step read as ``dtheta``, one compiled map
 ``P @ A @ B -> P``.  A batch of ``B`` examples is packed into words: the map then
-gives one ``dtheta`` per example, and :data:`REDUCTIONS` turns them into one update.
+gives one ``dtheta`` per example, and a rule of :data:`VOTES` turns them into one update.
 ``'xor'`` is the Z2-categorical one: running ``B`` copies of ``f`` on one ``theta``
 copies ``theta``, and ``R[copy]`` is the sum, so the parameter cotangent of the batch
 is the XOR of the per-example ones.  ``'majority'`` (flip a bit when more than half of
-the batch asks for it) is a heuristic outside the category.  For ``B = 1`` both are
-the paper's update.
+the batch asks for it) and ``'greedy'`` (flip the one bit with the largest net vote)
+are heuristics outside the category.  For ``B = 1`` ``'xor'`` and ``'majority'`` are
+the paper's update.  :data:`VOTES` is the one table of vote rules of catlearn: the
+truth-table searches of :mod:`catlearn.circuits.search` use it too.
 
 Laws (``tests/test_rda.py``): on the lookup table one step sets the table entry of the
 input seen to its label; with ``theta = 0`` the paper's Iris numbers come out exactly.
@@ -39,18 +43,20 @@ from typing import Callable
 import numpy as np
 
 from catlearn import z2
-from catlearn.packing import pack, unpack
 from catlearn.circuits.rda_models import (
     basis, lookup_table, pseudo_linear, pseudo_linear_rd, stack_words, stacked_tables,
 )
 from catlearn.core import Map, trace, wires
+from catlearn.learning import loss, optim
+from catlearn.learning.supervised import supervised
 from catlearn.lens import Lens
+from catlearn.packing import pack, unpack
 from catlearn.para import Para
 
 __all__ = [
-    "REDUCTIONS", "RDAFit", "accuracy", "basis", "error_lens", "iris_bits", "iris_ceiling",
-    "lookup_table", "mnist01", "predict", "pseudo_linear", "pseudo_linear_rd", "rda_fit",
-    "rda_gradient", "rda_step", "split_by_class", "stacked_tables", "supervised_lens",
+    "VOTES", "RDAFit", "accuracy", "basis", "error_lens", "lookup_table", "predict",
+    "pseudo_linear", "pseudo_linear_rd", "rda_fit", "rda_gradient", "rda_step",
+    "stacked_tables", "supervised_lens", "vote_rule",
 ]
 
 
@@ -58,35 +64,96 @@ __all__ = [
 
 
 def error_lens(n: int) -> Lens:
-    """``Lens.R`` of the Z2 error ``(y_hat, y) |-> y_hat + y`` on ``n`` output bits."""
-    error = trace(z2.bits(2 * n), lambda *v: tuple(a + b for a, b in zip(v[:n], v[n:])),
-                  z2.backend)
-    return Lens.R(error)
+    """``Lens.R`` of the Z2 error ``(y, y_hat) |-> y + y_hat`` on ``n`` output bits
+    (:func:`catlearn.learning.loss.z2_error`, the label first).
+
+    >>> lens = error_lens(1)
+    >>> [w.tolist() for w in lens.put(*z2.pack([[1, 0, 1]]))]
+    [[1], [1]]
+    """
+    return Lens.R(loss.z2_error(n).f)
 
 
 def supervised_lens(model: Para) -> Lens:
-    """``(Lens.R(f) @ id_B) ; error``: ``P @ A @ B -> B``, the error ``f(theta, x) + y``."""
-    n_out = len(model.cod)
-    return (Lens.R(model.f) @ Lens.id(z2.bits(n_out), z2.backend)) >> error_lens(n_out)
+    """RDA's supervised-learning lens ``(B @ P @ A) -> (1, 1)``: the model, the Z2 error,
+    the identity learning rate and the optimizer :func:`~catlearn.learning.optim.rda`."""
+    return supervised(model, loss.z2_error(len(model.cod)), optim.rda()).lens
 
 
 @functools.lru_cache(maxsize=64)
 def rda_gradient(model: Para) -> Map:
     """The parameter cotangent of one step, ``P @ A @ B -> P``, per example.
 
-    The supervised lens's ``put`` fed its own error (learning rate: identity), so
+    The learner's step ``theta' = theta + dtheta`` read back as
     ``dtheta = R[f](theta, x, y + f(theta, x))_theta``; the dead ``dx`` is pruned.
 
     >>> from catlearn.circuits.rda_models import lookup_table
     >>> rda_gradient(lookup_table(1, 1)).cod == z2.bits(2)
     True
     """
-    lens, n_param = supervised_lens(model), len(model.param)
+    update = supervised(model, loss.z2_error(len(model.cod)), optim.rda()).update
+    n_param, n_in = len(model.param), len(model.dom)
 
     def run(*v):
-        out = wires(lens.fwd(*v))
-        return wires(lens.bwd(*out))[:n_param]
-    return trace(lens.dom, run, z2.backend).prune()
+        theta, x, y = v[:n_param], v[n_param:n_param + n_in], v[n_param + n_in:]
+        return tuple(new + old for new, old in zip(wires(update(*y, *theta, *x)), theta))
+    return trace(model.param @ model.dom @ model.cod, run, z2.backend).prune()
+
+
+# -- votes: a batch of per-example updates becomes one update -----------------------------
+
+
+def _xor(fix, against, batch, rng):
+    """The Z2 sum of the per-example updates: the bits an odd number of examples flip
+    (``fix`` must count examples)."""
+    return (np.rint(fix).astype(np.int64) % 2).astype(np.uint8)
+
+
+def _majority(fix, against, batch, rng):
+    """The bits that more than half of the ``batch`` examples ask to flip."""
+    return (2 * fix > batch).astype(np.uint8)
+
+
+def _greedy(fix, against, batch, rng, noise: float = 0.1):
+    """Per row (a member of a population), the one bit with the largest net vote
+    ``fix - against``; a random walk move (a bit some example asks for) when none has a
+    positive net vote or, with probability ``noise``, anyway.  No example asking for any
+    flip: no flip.  Without ``rng``, no ties broken at random and no walk."""
+    single = np.ndim(fix) == 1
+    fix, against = np.atleast_2d(fix), np.atleast_2d(against)
+    rows = np.arange(len(fix))
+    jitter = rng.random(fix.shape) * 0.1 if rng is not None else 0.0
+    gain = fix - against + jitter
+    best = np.argmax(gain, axis=1)
+    walk = gain[rows, best] <= 0
+    if rng is not None:
+        walk |= rng.random(len(best)) < noise
+        wanted = np.where(fix > 0, rng.random(fix.shape), -1.0)
+        best = np.where(walk, np.argmax(wanted, axis=1), best)
+        walk = np.zeros_like(walk)
+    flip = np.zeros(fix.shape, dtype=np.uint8)
+    keep = ~walk & (fix[rows, best] > 0)
+    flip[rows[keep], best[keep]] = 1
+    return flip[0] if single else flip
+
+
+VOTES: dict[str, Callable] = {"xor": _xor, "majority": _majority, "greedy": _greedy}
+"""Vote rules ``(fix, against, batch, rng) -> flip``: per parameter bit, ``fix`` counts
+(or weighs) the examples whose update flips it, ``against`` those whose output it would
+break (0 where unknown), ``batch`` the examples (or their total weight); the result is
+the 0/1 update, one row per member of a population (last axis: the bits)."""
+
+
+def vote_rule(name: str, what: str = "vote rule") -> Callable:
+    """The :data:`VOTES` rule called ``name``, or a ValueError naming the known ones.
+
+    >>> vote_rule("xor")(np.array([3, 2]), 0, 5, None).tolist()
+    [1, 0]
+    """
+    try:
+        return VOTES[name]
+    except KeyError:
+        raise ValueError(f"unknown {what} {name!r}; choose one of {sorted(VOTES)}") from None
 
 
 # -- parameters, batches and their reductions ------------------------------------------
@@ -100,21 +167,6 @@ def _param_words(theta) -> list[np.ndarray]:
 def _votes(words, batch: int) -> np.ndarray:
     """How many of the ``batch`` examples set each wire (padding bits are ignored)."""
     return unpack(stack_words(words, max(map(len, words))), batch).sum(axis=0, dtype=np.int64)
-
-
-REDUCTIONS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
-    "xor": lambda votes, batch: votes % 2,
-    "majority": lambda votes, batch: 2 * votes > batch,
-}
-"""Batch reductions of per-example ``dtheta``: votes per bit -> update bit."""
-
-
-def _reduction(name: str):
-    try:
-        return REDUCTIONS[name]
-    except KeyError:
-        raise ValueError(f"unknown reduction {name!r}; "
-                         f"choose one of {sorted(REDUCTIONS)}") from None
 
 
 def _check_model(model) -> None:
@@ -134,9 +186,10 @@ def _bits(rows, width: int, what: str) -> np.ndarray:
     return rows.astype(np.uint8, copy=False)
 
 
-def _update(grad: Callable, theta: np.ndarray, x, y, reduce: Callable) -> np.ndarray:
+def _update(grad: Callable, theta: np.ndarray, x, y, vote: Callable) -> np.ndarray:
     dtheta = grad(*_param_words(theta), *pack(x), *pack(y))
-    return theta ^ reduce(_votes(dtheta, len(x)), len(x)).astype(np.uint8)
+    votes = _votes(dtheta, len(x))
+    return theta ^ vote(votes, np.zeros_like(votes), len(x), None).astype(np.uint8)
 
 
 def rda_step(model: Para, theta, x, y, reduce: str = "xor") -> np.ndarray:
@@ -151,7 +204,7 @@ def rda_step(model: Para, theta, x, y, reduce: str = "xor") -> np.ndarray:
     _check_model(model)
     theta = _bits([theta], len(model.param), "theta")[0]
     x, y = _bits(x, len(model.dom), "x"), _bits(y, len(model.cod), "y")
-    return _update(rda_gradient(model).compiled, theta, x, y, _reduction(reduce))
+    return _update(rda_gradient(model).compiled, theta, x, y, vote_rule(reduce, "reduction"))
 
 
 # -- evaluation ------------------------------------------------------------------------------
@@ -235,7 +288,7 @@ def rda_fit(model: Para, data, theta=None, *, batch_size: int = 1, reduce: str =
     Args:
         model: a parametrised Z2 map; ``theta`` its initial parameters (default 0).
         batch_size: rows per step, packed into words; ``reduce`` names the
-            :data:`REDUCTIONS` entry combining their updates ('xor' or 'majority').
+            :data:`VOTES` rule combining their updates ('xor', 'majority', 'greedy').
         steps: number of steps (default: one pass, ``len(x) // batch_size``).
         validate: optional ``(x, y)``; the parameters are scored (rows fully right)
             before the first step and after every ``every`` steps, and the best kept.
@@ -249,7 +302,7 @@ def rda_fit(model: Para, data, theta=None, *, batch_size: int = 1, reduce: str =
     theta = np.zeros(len(model.param), np.uint8) if theta is None else \
         _bits([theta], len(model.param), "theta")[0].copy()
     data = _bits(data[0], len(model.dom), "x"), _bits(data[1], len(model.cod), "y")
-    grad, how = rda_gradient(model).compiled, _reduction(reduce)
+    grad, how = rda_gradient(model).compiled, vote_rule(reduce, "reduction")
     score = None if validate is None else _correct_counter(model, validate)
     scores = [] if score is None else [(0, score(theta))]
     best, best_step, taken = theta, 0, 0
@@ -263,102 +316,3 @@ def rda_fit(model: Para, data, theta=None, *, batch_size: int = 1, reduce: str =
         best, best_step = theta, taken
     best_score = scores[best_step // every][1] if scores else None
     return RDAFit(theta, best, best_step, best_score, taken, tuple(scores))
-
-
-# -- the paper's data: binarised Iris, MNIST 0 vs 1 --------------------------------------------
-
-
-def _label_bits(classes: np.ndarray, n_classes: int, labels: str) -> np.ndarray:
-    if labels == "one-hot":
-        return np.eye(n_classes, dtype=np.uint8)[classes]
-    if labels == "binary":
-        width = max(1, (n_classes - 1).bit_length())
-        return ((classes[:, None] >> np.arange(width)) & 1).astype(np.uint8)
-    raise ValueError(f"labels must be 'binary' or 'one-hot', got {labels!r}")
-
-
-def iris_bits(n_classes: int = 2, labels: str = "binary", dataset=None, levels: int = 1):
-    """The paper's binarised Iris: ``(x, y, classes)``, rows in file order.
-
-    Two classes are the first 100 rows (setosa, versicolor), three all 150.  Each
-    feature is min-max normalised over the rows used, then ``bit = value > 0.5``.
-    Labels: the class index in binary (least significant bit first) or one-hot.
-    ``levels > 1`` (not in the paper) gives a thermometer code instead: bits
-    ``value > t`` for ``t = 1/(levels+1), ..., levels/(levels+1)``, feature by feature.
-
-    >>> x, y, c = iris_bits(3, "binary")
-    >>> x.shape, y.shape, x[0].tolist(), y[-1].tolist()
-    ((150, 4), (150, 2), [0, 1, 0, 0], [0, 1])
-    >>> iris_bits(3, "binary", levels=2)[0][0].tolist()
-    [0, 0, 1, 0, 0, 0, 0, 0]
-    """
-    if dataset is None:
-        from catlearn.data import load_iris
-        dataset = load_iris()
-    if n_classes not in (2, 3):
-        raise ValueError(f"the paper's Iris sets have 2 or 3 classes, got {n_classes}")
-    keep = dataset.y < n_classes
-    features, classes = np.asarray(dataset.x)[keep], np.asarray(dataset.y)[keep]
-    low, high = features.min(axis=0), features.max(axis=0)
-    thresholds = np.arange(1, levels + 1) / (levels + 1)
-    x = ((features - low) / (high - low))[:, :, None] > thresholds
-    return x.reshape(len(x), -1).astype(np.uint8), _label_bits(classes, n_classes, labels), classes
-
-
-def split_by_class(x, y, classes, n_train: int = 25):
-    """``((x, y) train, (x, y) test)``: stable sort by class, first ``n_train`` of each train.
-
-    The paper's ``splitTrainTest 25``; training order is therefore class by class.
-
-    >>> (xt, yt), (xs, ys) = split_by_class(*iris_bits(2, "one-hot"))
-    >>> len(xt), len(xs), yt[24].tolist(), yt[25].tolist()
-    (50, 50, [1, 0], [0, 1])
-    """
-    order = np.argsort(classes, kind="stable")
-    ranked = np.asarray(classes)[order]
-    within = np.arange(len(order)) - np.searchsorted(ranked, ranked)  # place inside its class
-    train, test = order[within < n_train], order[within >= n_train]
-    return (x[train], y[train]), (x[test], y[test])
-
-
-def iris_ceiling(x, y) -> float:
-    """The best accuracy any function of the bits ``x`` can reach on ``(x, y)``.
-
-    Per input pattern the most common label vector is right, the others wrong; computed
-    on the evaluation set itself, so it bounds every model of those bits from above.
-
-    >>> iris_ceiling(np.array([[0], [0], [0], [1]]), np.array([[1], [1], [0], [0]]))
-    0.75
-    """
-    counts: dict = {}
-    for row, label in zip(map(bytes, np.asarray(x, np.uint8)), map(bytes, np.asarray(y, np.uint8))):
-        counts.setdefault(row, {}).setdefault(label, 0)
-        counts[row][label] += 1
-    return sum(max(c.values()) for c in counts.values()) / len(x)
-
-
-MNIST_THRESHOLD, MNIST_HOLDOUT = 32, 11400
-
-
-def _mnist01_kind(directory, kind: str):
-    from catlearn.data import load_mnist_raw
-    images, labels = load_mnist_raw(directory, kind)
-    keep = labels <= 1
-    x = (images[keep].reshape(-1, 784) > MNIST_THRESHOLD).astype(np.uint8)
-    return x, (labels[keep] == 1).astype(np.uint8)[:, None]
-
-
-def mnist01(directory=None, holdout: int = MNIST_HOLDOUT):
-    """MNIST 0 vs 1 as in the paper: ``(train, validation, test)``, each ``(x, y)``.
-
-    Pixels are bits ``raw > 32`` (784 per image), the label is ``digit == 1``; the
-    0/1 training images in file order are split at ``holdout`` (11,400 train, the
-    rest validate); test is the 0/1 part of the test set.  ``directory`` as for
-    :func:`catlearn.data.load_mnist_raw` (else ``$CATLEARN_DATA``).
-
-    >>> train, validation, test = mnist01("/data/mnist")  # doctest: +SKIP
-    >>> len(train[0]), len(validation[0]), len(test[0])  # doctest: +SKIP
-    (11400, 1265, 2115)
-    """
-    x, y = _mnist01_kind(directory, "train")
-    return (x[:holdout], y[:holdout]), (x[holdout:], y[holdout:]), _mnist01_kind(directory, "test")

@@ -268,7 +268,9 @@ def rda() -> Optimizer:
     With the identity learning rate, ``dp`` is the reverse derivative of the model at
     the error bits ``t + p``: a parameter flips where that derivative says it matters.
     Parameters are broadcast words, so each step takes one example (replicated across
-    the word, as the paper updates after every example).
+    the word, as the paper updates after every example).  A batch packed into the word
+    gives one ``dp`` per example; :mod:`catlearn.circuits.rda` (RDA's home) combines them
+    with its table of vote rules, ``VOTES``.
     """
     return Optimizer("rda", identity(), None)
 

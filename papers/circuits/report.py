@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from catlearn.circuits import read_blif, yosys_available, yosys_equivalent
-from catlearn.circuits.convert import simplify
+from catlearn.circuits.simplify import simplify
 from catlearn.circuits.learn import learn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def run_one(name: str, method: str, seed: int, steps: int | None) -> dict:
     target = read_blif(ROOT / "circuits" / f"{name}.blif")
     start = time.perf_counter()
     base, _, vote = method.partition("-")
-    result = learn(target, base, seed=seed, steps=steps, vote=vote or "majority")
+    result = learn(target, base, seed=seed, steps=steps, vote=vote or "greedy")
     seconds = time.perf_counter() - start
     proved = yosys_equivalent(target, result.netlist) if result.exact and yosys_available() \
         else None

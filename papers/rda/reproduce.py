@@ -20,11 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from catlearn import Para
-from catlearn.circuits.rda import (
-    accuracy, iris_bits, iris_ceiling, lookup_table, mnist01, pseudo_linear, rda_fit,
-    split_by_class, stacked_tables,
-)
+from catlearn.circuits.rda import accuracy, lookup_table, pseudo_linear, rda_fit, stacked_tables
 from catlearn.data import load_iris
+from data import iris_bits, iris_ceiling, mnist01, split_by_class  # this folder: the paper's data
 
 IRIS = [("Iris two-class, binary", 2, "binary", 98.0),
         ("Iris two-class, one-hot", 2, "one-hot", 98.0),
