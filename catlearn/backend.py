@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from catlearn.core import Generator, Map, Rev, Ty, trace, wires
+from catlearn.core import Generator, Map, Rev, Ty, trace
 
 
 PASS = "pass"
@@ -86,25 +86,35 @@ class Backend:
 
     @functools.lru_cache(maxsize=None)
     def implement(self, gen: Generator) -> Callable:
-        """The array function of ``gen`` (fused kernel for a ``Rev``)."""
-        if isinstance(gen, Rev):
-            base, i = gen.data
+        """The array function of ``gen``.
+
+        A fused reverse ``R_i[g]`` runs ``g``'s fused kernel when this backend
+        runs fused kernels (``fused``); otherwise (a program built in another
+        backend, read here with ``Map.to``) it runs ``g``'s traced rule, whose
+        generators this backend reads in its own namespace.
+        """
+        if not isinstance(gen, Rev):
+            return self.rule(gen).forward(gen, self.xp)
+        base, i = gen.data
+        if self.fused:
             return self.rule(base).vjp[i](base, self.xp)
-        return self.rule(gen).forward(gen, self.xp)
+        k, n = len(base.dom), len(base.cod)
+        run = self.reverse(base).compiled
+        return lambda *a: run(*a[:k], *a[k + n:])[i]
 
     def has_vjp(self, gen: Generator) -> bool:
         return self.fused and not isinstance(gen, Rev) and self.rule(gen).vjp is not None
 
     @functools.lru_cache(maxsize=None)
     def reverse(self, gen: Generator) -> Map:
-        """``R[gen] : dom @ cod -> dom`` as a map of this backend."""
+        """``R[gen] : dom @ cod -> dom``, the generator's traced rule, as a map of this backend.
+
+        A fused reverse ``R_i[g]`` has no rule of its own: its reverse
+        derivative is ``R(catlearn.derivative.unfused(gen, backend))``.
+        """
         if isinstance(gen, Rev):
-            from catlearn.derivative import R
-            base, i = gen.data
-            k, n = len(base.dom), len(base.cod)
-            inner = trace(gen.dom, lambda *v: wires(
-                self.reverse(base)(*v[:k], *v[k + n:]))[i], self)
-            return R(inner)
+            raise TypeError(f"{gen!r} is a fused reverse, not a generator of {self.name}'s "
+                            "table; differentiate catlearn.derivative.unfused(gen, backend)")
         rev = self.rule(gen).reverse(gen)
         return trace(gen.dom @ gen.cod, rev, self)
 

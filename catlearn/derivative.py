@@ -24,6 +24,8 @@ linear in its input, ``f^dagger(b) = R[f](0, b)``, are derived from ``R``.
 
 from __future__ import annotations
 
+import functools
+
 from catlearn.backend import PASS
 from catlearn.core import Map, Rev, Ty, Var, _Builder, trace, wires
 
@@ -108,7 +110,37 @@ def _reverse(backend, gen, xs, ys, douts) -> tuple[Var, ...]:
         return tuple(douts[0] if kernel == PASS
                      else Rev(f"R{i}[{gen.name}]", dom, Ty(w), (gen, i))(*xs, *ys, *douts)
                      for i, (w, kernel) in enumerate(zip(gen.dom, kernels)))
+    if isinstance(gen, Rev):
+        return wires(_reverse_of_fused(gen, backend)(*xs, *douts))
     return wires(backend.reverse(gen)(*xs, *douts))
+
+
+def unfused(gen: Rev, backend) -> Map:
+    """The traced map that the fused reverse ``gen = R_i[g]`` stands for, in ``backend``.
+
+    ``R_i[g] : dom @ cod @ cod -> dom[i]`` reads ``g``'s inputs, outputs and
+    output cotangents; its traced form runs ``g``'s reverse-derivative rule on
+    the inputs and cotangents and keeps cotangent ``i`` (the outputs go unread).
+    Differentiating it gives the second-order reverse; writing it out gives
+    ``R_i[g]`` as plain generators (``catlearn.circuits.convert.lower``).
+
+    >>> from catlearn import smooth, R
+    >>> rev = R(smooth.exp(1)).ops[-1].gen
+    >>> rev
+    R0[exp]
+    >>> unfused(rev, smooth.backend)
+    Map(R^1 @ R^1 @ R^1 -> R^1: exp ; mul)
+    """
+    base, i = gen.data
+    k, n = len(base.dom), len(base.cod)
+    return trace(gen.dom, lambda *v: wires(backend.reverse(base)(*v[:k], *v[k + n:]))[i],
+                 backend)
+
+
+@functools.lru_cache(maxsize=None)
+def _reverse_of_fused(gen: Rev, backend) -> Map:
+    """``R[R_i[g]]``, built once per fused reverse and backend."""
+    return R(unfused(gen, backend))
 
 
 def D(f: Map) -> Map:
