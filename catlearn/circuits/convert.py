@@ -37,6 +37,7 @@ from catlearn import z2
 from catlearn.circuits.netlist import Gate, Netlist, gate
 from catlearn.circuits.simplify import gate_table
 from catlearn.core import Map, Rev, trace, wires
+from catlearn.derivative import unfused
 
 _DISJOINT_CHECK_LIMIT = 1024  # cubes; past it a cover is ORed (correct, only larger)
 
@@ -202,7 +203,8 @@ def to_map(netlist: Netlist) -> Map:
 
 
 def lower(f: Map) -> Map:
-    """The same Z2 map with every fused reverse kernel ``R_i[g]`` written out as gates.
+    """The same Z2 map with every fused reverse kernel ``R_i[g]`` written out as gates
+    (the traced map it stands for, :func:`catlearn.derivative.unfused`, lowered in turn).
 
     >>> from catlearn import R
     >>> R(z2.and_()).ops[-1].gen
@@ -212,17 +214,12 @@ def lower(f: Map) -> Map:
     """
     backend = f.backend
 
-    def rev(gen):
-        base, i = gen.data
-        k, n = len(base.dom), len(base.cod)
-        return trace(gen.dom, lambda *v: wires(
-            backend.reverse(base)(*v[:k], *v[k + n:]))[i], backend)
-
     def run(*xs):
         regs = dict(zip(f.inputs, xs))
         for op in f.ops:
             args = [regs[r] for r in op.ins]
-            out = lower(rev(op.gen))(*args) if isinstance(op.gen, Rev) else op.gen(*args)
+            out = lower(unfused(op.gen, backend))(*args) if isinstance(op.gen, Rev) \
+                else op.gen(*args)
             regs.update(zip(op.outs, wires(out)))
         return tuple(regs[r] for r in f.outputs)
     return trace(f.dom, run, backend).prune()
