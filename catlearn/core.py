@@ -30,6 +30,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Sequence
 
+from catlearn import display
+
 
 class Ty(tuple):
     """A list of wire types; ``@`` concatenates.
@@ -53,7 +55,7 @@ class Ty(tuple):
         return f"Ty({', '.join(map(repr, self))})"
 
     def __str__(self) -> str:
-        return " @ ".join(map(repr, self)) if self else "1"
+        return display.fold(self, shown=8)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,9 @@ class Map:
         body = " ; ".join(repr(op.gen) for op in self.ops[:6])
         more = f" ; ... ({len(self.ops)} ops)" if len(self.ops) > 6 else ""
         return f"Map({self.dom} -> {self.cod}: {body or 'wiring'}{more})"
+
+    def _repr_svg_(self) -> str:
+        return display.map_svg(self)
 
 
 def _check_parallel(f: Map, g: Map, what: str) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from catlearn import display
 from catlearn.core import Map, Ty, trace, wires
 
 
@@ -63,6 +64,9 @@ class Lens:
     def __repr__(self) -> str:
         return (f"Lens(({self.dom}, {self.dom_back}) -> ({self.cod}, {self.cod_back}), "
                 f"residual {self.res})")
+
+    def _repr_svg_(self) -> str:
+        return display.lens_svg(self)
 
     # -- construction ----------------------------------------------------------
 
