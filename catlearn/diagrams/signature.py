@@ -6,8 +6,10 @@ Diagrams are ``discopy.markov`` diagrams: ``Copy``, ``Discard``, ``Merge`` and
 constants, polynomials), never an array.  Parameters are wires of a parameter
 type ``P...`` produced by a named :class:`Param` box; their values live outside
 the diagram and are bound by name (:meth:`catlearn.diagrams.Model.bind`).
+A box applied to traced :class:`Wire` objects records itself (:func:`record`);
+:func:`catlearn.diagrams.wiring.trace` lays the recording out as a diagram.
 
-Wire types are ``markov.Ty`` atoms named by shape:
+Wire types (from :mod:`catlearn.diagrams.atoms`) are ``markov.Ty`` atoms named by shape:
 
 * ``R3``, ``R3x4``, ``R`` (scalar): batched data, catlearn's ``smooth.Real``;
 * ``P3x4``: an unbatched parameter, ``smooth.Real(..., batched=False)``;
@@ -29,97 +31,88 @@ Spec(kind='gate', data=(((0,), 1), ((0, 1), -2), ((1,), 1)))
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Hashable
 
 from discopy import markov
 
-from catlearn import smooth, z2
-from catlearn.diagrams.wiring import record
+# the signature's wire types, re-exported with it
+from catlearn.diagrams.atoms import (BIT, _atom, _dims, atom_of, bits, param_type, parse, real,
+                                     shape, wire_type)
 
-_ATOM = re.compile(r"([RP])(\d+(?:x\d+)*)?$")
-
-# -- wire types ------------------------------------------------------------------
-
-
-def _dims(shape) -> tuple:
-    return (int(shape),) if isinstance(shape, int) else tuple(int(n) for n in shape)
+# -- wires of a diagram being traced (laid out by catlearn.diagrams.wiring.trace) ------
 
 
-def real(shape=()) -> markov.Ty:
-    """The batched data type ``R<shape>`` (``real(3)`` is ``R3``, ``real(())`` is ``R``)."""
-    return markov.Ty("R" + "x".join(map(str, _dims(shape))))
+@dataclass(eq=False)
+class _Program:
+    atoms: list = field(default_factory=list)
+    ops: list = field(default_factory=list)
+
+    def fresh(self, atom) -> int:
+        self.atoms.append(atom)
+        return len(self.atoms) - 1
 
 
-def param_type(shape=()) -> markov.Ty:
-    """The parameter type ``P<shape>``: unbatched, entering from a :class:`Param` box."""
-    return markov.Ty("P" + "x".join(map(str, _dims(shape))))
+_ACTIVE: ContextVar[_Program | None] = ContextVar("catlearn_diagram_trace", default=None)
 
 
-BIT = markov.Ty("Z2")
+@dataclass(frozen=True, eq=False)
+class Wire:
+    """A wire of a diagram being traced; arithmetic applies the ring generators."""
+
+    program: _Program
+    id: int
+
+    @property
+    def atom(self) -> markov.Ty:
+        return markov.Ty(self.program.atoms[self.id])
+
+    def _ring(self, name, *args):
+        return _RING[name](*args, self.atom)
+
+    def __add__(self, other):
+        if isinstance(other, Wire):
+            return self._ring("add")(self, other)
+        return self._ring("shift", other)(self) if other else self
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if isinstance(other, Wire):
+            return self._ring("mul")(self, other)
+        return self if other == 1 else self._ring("scale", other)(self)
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return self._ring("neg")(self)
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return (-self) + other
 
 
-def bits(n: int) -> markov.Ty:
-    """``Z2 @ ... @ Z2`` (n wires)."""
-    return markov.Ty(*["Z2"] * n)
+def record(box, args) -> Wire | tuple[Wire, ...]:
+    """Apply ``box`` to traced wires (the active trace for a box with no inputs)."""
+    program = args[0].program if args else _ACTIVE.get()
+    if program is None or not all(isinstance(a, Wire) and a.program is program for a in args):
+        raise TypeError(f"box {box} applies to the wires of one catlearn.diagrams.trace, "
+                        f"got {args!r}")
+    got = markov.Ty(*(program.atoms[a.id] for a in args))
+    if got != box.dom:
+        raise TypeError(f"box {box} takes {box.dom}, got wires of type {got}")
+    outs = tuple(program.fresh(a) for a in box.cod.inside)
+    program.ops.append((box, tuple(a.id for a in args), outs))
+    result = tuple(Wire(program, o) for o in outs)
+    return result[0] if len(result) == 1 else result
 
 
-def parse(atom) -> tuple[str, tuple]:
-    """``(letter, shape)`` of an atom: ``('R', (3,))``, ``('P', (3, 4))`` or ``('Z2', ())``.
-
-    >>> parse(real((2, 5)))
-    ('R', (2, 5))
-    """
-    name = _name(atom)
-    if name == "Z2":
-        return "Z2", ()
-    match = _ATOM.match(name)
-    if match is None:
-        raise ValueError(f"wire type {name!r} is not a catlearn wire type "
-                         "(R<shape>, P<shape> or Z2, e.g. R3, P3x4)")
-    dims = match.group(2)
-    return match.group(1), tuple(int(n) for n in dims.split("x")) if dims else ()
-
-
-def _name(atom) -> str:
-    if isinstance(atom, str):
-        return atom
-    if isinstance(atom, markov.Ty):
-        if len(atom) != 1:
-            raise ValueError(f"expected one wire type, got {atom} ({len(atom)} wires)")
-        atom = atom.inside[0]
-    return atom.name
-
-
-def shape(atom) -> tuple:
-    """The shape of a wire type (``()`` for ``Z2`` and scalars)."""
-    return parse(atom)[1]
-
-
-def wire_type(atom):
-    """The catlearn wire type an atom stands for: ``smooth.Real`` or ``z2.BIT``."""
-    letter, dims = parse(atom)
-    return z2.BIT if letter == "Z2" else smooth.Real(dims, letter == "R")
-
-
-def atom_of(wire) -> markov.Ty:
-    """The atom of a catlearn wire type (inverse of :func:`wire_type`).
-
-    >>> print(atom_of(smooth.Real((3,), batched=False)))
-    P3
-    """
-    if wire == z2.BIT:
-        return BIT
-    return (real if wire.batched else param_type)(wire.shape)
-
-
-def _atom(ty) -> markov.Ty:
-    """A shape (int or tuple) as its data type ``R...``; an atom as it is."""
-    if isinstance(ty, markov.Ty):
-        parse(ty)
-        return ty
-    return real(ty)
+def wires(result) -> tuple:
+    """A traced result as a tuple of wires."""
+    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
 
 
 # -- generators --------------------------------------------------------------------
@@ -335,3 +328,5 @@ def _gate(name):
 
 and_, or_, xor, not_, nand, nor, xnor, one, zero_gate = map(_gate, (
     "and", "or", "xor", "not", "nand", "nor", "xnor", "one", "zero"))
+
+_RING = {"add": add, "mul": mul, "neg": neg, "scale": scale, "shift": shift}

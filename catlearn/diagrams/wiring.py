@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 from discopy import markov
 from discopy.monoidal import Layer
+
+# the traced wires live with the boxes that record on them; re-exported here
+from catlearn.diagrams.signature import _ACTIVE, Wire, _Program, record, wires
 
 
 def _ty(obs) -> markov.Ty:
@@ -161,78 +162,6 @@ def chain(*diagrams) -> markov.Diagram:
 
 
 # -- tracing ---------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class _Program:
-    atoms: list = field(default_factory=list)
-    ops: list = field(default_factory=list)
-
-    def fresh(self, atom) -> int:
-        self.atoms.append(atom)
-        return len(self.atoms) - 1
-
-
-_ACTIVE: ContextVar[_Program | None] = ContextVar("catlearn_diagram_trace", default=None)
-
-
-@dataclass(frozen=True, eq=False)
-class Wire:
-    """A wire of a diagram being traced; arithmetic applies the ring generators."""
-
-    program: _Program
-    id: int
-
-    @property
-    def atom(self) -> markov.Ty:
-        return markov.Ty(self.program.atoms[self.id])
-
-    def _ring(self, name, *args):
-        from catlearn.diagrams import signature as sig  # signature imports this module
-        return getattr(sig, name)(*args, self.atom)
-
-    def __add__(self, other):
-        if isinstance(other, Wire):
-            return self._ring("add")(self, other)
-        return self._ring("shift", other)(self) if other else self
-
-    __radd__ = __add__
-
-    def __mul__(self, other):
-        if isinstance(other, Wire):
-            return self._ring("mul")(self, other)
-        return self if other == 1 else self._ring("scale", other)(self)
-
-    __rmul__ = __mul__
-
-    def __neg__(self):
-        return self._ring("neg")(self)
-
-    def __sub__(self, other):
-        return self + (-other)
-
-    def __rsub__(self, other):
-        return (-self) + other
-
-
-def record(box, args) -> Wire | tuple[Wire, ...]:
-    """Apply ``box`` to traced wires (the active trace for a box with no inputs)."""
-    program = args[0].program if args else _ACTIVE.get()
-    if program is None or not all(isinstance(a, Wire) and a.program is program for a in args):
-        raise TypeError(f"box {box} applies to the wires of one catlearn.diagrams.trace, "
-                        f"got {args!r}")
-    got = markov.Ty(*(program.atoms[a.id] for a in args))
-    if got != box.dom:
-        raise TypeError(f"box {box} takes {box.dom}, got wires of type {got}")
-    outs = tuple(program.fresh(a) for a in box.cod.inside)
-    program.ops.append((box, tuple(a.id for a in args), outs))
-    result = tuple(Wire(program, o) for o in outs)
-    return result[0] if len(result) == 1 else result
-
-
-def wires(result) -> tuple:
-    """A traced result as a tuple of wires."""
-    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
 
 
 def trace(dom: markov.Ty, fn) -> markov.Diagram:
