@@ -49,7 +49,7 @@ class JaxNotInstalled(ImportError, ValueError):
 try:
     import jax
     import jax.numpy as jnp
-except ModuleNotFoundError as error:
+except ImportError as error:
     raise JaxNotInstalled(f"the JAX backend needs jax, which is not installed: {EXTRA}") \
         from error
 

@@ -53,6 +53,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="train on the first N training "
                    "examples only (quick runs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
+                   help="numpy, or jax (XLA; needs pip install 'catlearn[jax]')")
+    p.add_argument("--devices", type=int, metavar="N", help="with --backend jax: shard each "
+                   "batch over N JAX devices (data parallel)")
     p.set_defaults(func=run)
     return p
 
@@ -113,7 +117,7 @@ def run(args) -> int:
         loss=args.loss, optimizer=settings["optimizer"], lr=settings["lr"],
         epochs=settings["epochs"], batch_size=settings["batch_size"], seed=args.seed,
         validation=(x_test, y_test), progress=False if args.no_progress else None,
-        checkpoint=args.save, resume=args.resume)
+        checkpoint=args.save, resume=args.resume, backend=args.backend, devices=args.devices)
     if args.plot:
         from catlearn.learning.plot import plot_history
         plot_history(history, args.plot)

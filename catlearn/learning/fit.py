@@ -60,7 +60,8 @@ class Fit(NamedTuple):
 def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
         optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
         seed: int = 0, validation=None, progress: bool | None = None, checkpoint=None,
-        resume=None, callbacks: Sequence[Callable] = ()) -> Fit:
+        resume=None, callbacks: Sequence[Callable] = (), backend: str = "numpy",
+        devices: int | None = None) -> Fit:
     """Train ``model`` from ``params`` on ``data = (x, y)``.
 
     Args:
@@ -78,11 +79,22 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         resume: path of a checkpoint to continue from (parameters, optimizer state,
             epochs done and history).
         callbacks: ``f(epoch, history, params)`` after every epoch (and its checkpoint).
+        backend: ``"numpy"`` or ``"jax"`` (:mod:`catlearn.learning.fit_jax`, with
+            ``devices``: the batch axis sharded over that many JAX devices).
 
     Raises:
         NonFiniteLossError: the loss became nan or infinite (epoch and batch named).
         ValueError: bad data, names, settings or a checkpoint of another model.
     """
+    if backend == "jax":
+        from catlearn.learning.fit_jax import fit_jax
+        return fit_jax(model, params, data, loss=loss, optimizer=optimizer, epochs=epochs,
+                       batch_size=batch_size, lr=lr, seed=seed, validation=validation,
+                       progress=progress, checkpoint=checkpoint, resume=resume,
+                       callbacks=callbacks, devices=devices)
+    if backend != "numpy" or devices is not None:
+        raise ValueError(f"backend={backend!r}, devices={devices!r}: the backends are 'numpy' "
+                         "and 'jax', and only 'jax' takes devices")
     loss_para, threshold = _loss(model, loss)
     opt = _optimizer(optimizer, lr)
     _check_settings(epochs, batch_size, checkpoint)
