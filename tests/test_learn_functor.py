@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from catlearn import Para, R, layers, smooth
 from catlearn.core import Ty
-from catlearn.learning.learn import Error, L, Learner, quadratic, scaled_quadratic
+from catlearn.learning.backprop_functor import Error, L, Learner, quadratic, scaled_quadratic
 
 ACTS = st.sampled_from(["sigmoid", "tanh", None])
 SIZES = st.integers(1, 4)

@@ -6,7 +6,7 @@ import pytest
 from catlearn import Lens, Para, z2
 from catlearn.core import trace
 from catlearn.learning import loss, models, optim
-from catlearn.learning.supervised import Learner, share, supervised
+from catlearn.learning.supervised import SupervisedLearner, share, supervised
 
 RNG = np.random.default_rng(0)
 
@@ -123,6 +123,6 @@ def test_z2_learner_with_rda_learns_a_projection():
 
 def test_learner_is_a_value():
     learner = supervised(models.mlp([2, 2]), loss.mse(2), optim.sgd(0.1))
-    assert isinstance(learner, Learner)
+    assert isinstance(learner, SupervisedLearner)
     with pytest.raises(AttributeError):
         learner.model = None

@@ -33,6 +33,7 @@ from catlearn.core import Map, Ty, trace, wires
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.interpret import Model
 from catlearn.diagrams.meaning import semantics
+from catlearn.para import Para, Parametrised
 
 
 class Wires(Ty):
@@ -49,42 +50,42 @@ class Wires(Ty):
 
 
 @dataclass(frozen=True, eq=False)
-class ParaMap(Composable, Whiskerable):
-    """An arrow ``A -> B``: a map ``P @ A -> B`` with named parameter wires ``P``.
+class ParaMap(Parametrised, Composable, Whiskerable):
+    """An arrow ``A -> B``: a named :class:`~catlearn.para.Para`, a map ``P @ A -> B``.
 
     ``params`` are ``(name, wire type)`` pairs, in the order of the map's
     first input wires.  Subclassed once per backend (:func:`arrows`), since
     DisCoPy calls ``id``, ``swap``, ``copy`` and ``merge`` on the class.
     """
 
-    params: tuple
-    map: Map
+    para: Para
     backend: ClassVar = None
 
-    @property
-    def dom(self) -> Ty:
-        return self.map.dom[len(self.params):]
+    @classmethod
+    def named(cls, params, map_: Map) -> "ParaMap":
+        """The arrow of ``map_`` whose first wires are ``params``, pairs ``(name, wire)``."""
+        return cls(Para.named(params, map_))
 
     @property
-    def cod(self) -> Ty:
-        return self.map.cod
+    def map(self) -> Map:
+        return self.para.f
 
     def __repr__(self) -> str:
-        names = ", ".join(name for name, _ in self.params)
+        names = ", ".join(self.para.names)
         return f"ParaMap({names + '; ' if names else ''}{self.dom} -> {self.cod})"
 
     @classmethod
     def of(cls, model: Model) -> "ParaMap":
         """The arrow of a :class:`~catlearn.diagrams.Model`."""
-        return cls(model.params, model.map)
+        return cls(model.para)
 
     @property
     def model(self) -> Model:
-        return Model(self.map, self.params)
+        return Model(self.para)
 
     @classmethod
     def _wiring(cls, dom, fn) -> "ParaMap":
-        return cls((), trace(Ty(*dom), fn, cls.backend))
+        return cls.named((), trace(Ty(*dom), fn, cls.backend))
 
     @classmethod
     def id(cls, dom=()) -> "ParaMap":
@@ -102,7 +103,7 @@ class ParaMap(Composable, Whiskerable):
     @classmethod
     def merge(cls, x, n: int = 2) -> "ParaMap":
         if n == 0:
-            return cls((), trace(Ty(), lambda: cls.backend.zero(x[0])(), cls.backend))
+            return cls.named((), trace(Ty(), lambda: cls.backend.zero(x[0])(), cls.backend))
         return cls._wiring(Ty(*x) * n, lambda *xs: functools.reduce(lambda u, v: u + v, xs))
 
     def _merged(self, other):
@@ -126,8 +127,8 @@ class ParaMap(Composable, Whiskerable):
             ps, a = xs[:k], xs[k:]
             b = wires(self.map(*(ps[i] for i in mine), *a))
             return other.map(*(ps[i] for i in theirs), *b)
-        return type(self)(params, trace(Ty(*(w for _, w in params)) @ self.dom, run,
-                                        self.backend))
+        return type(self).named(params, trace(Ty(*(w for _, w in params)) @ self.dom, run,
+                                              self.backend))
 
     def tensor(self, other: "ParaMap") -> "ParaMap":
         params, (mine, theirs) = self._merged(other)
@@ -138,7 +139,7 @@ class ParaMap(Composable, Whiskerable):
             return (*wires(self.map(*(ps[i] for i in mine), *a[:n])),
                     *wires(other.map(*(ps[i] for i in theirs), *a[n:])))
         dom = Ty(*(w for _, w in params)) @ self.dom @ other.dom
-        return type(self)(params, trace(dom, run, self.backend))
+        return type(self).named(params, trace(dom, run, self.backend))
 
 
 @functools.lru_cache(maxsize=None)
@@ -150,8 +151,8 @@ def arrows(backend) -> type:
 def _arrow(box, sem, cls):
     if isinstance(box, sig.Param):
         wire = sem.wire_of(box.cod.inside[0])
-        return cls(((box.name, wire),), Map.id(Ty(wire), sem.backend))
-    return cls((), sem.meaning(box))
+        return cls.named(((box.name, wire),), Map.id(Ty(wire), sem.backend))
+    return cls.named((), sem.meaning(box))
 
 
 def functor(backend) -> markov.Functor:

@@ -38,50 +38,35 @@ from catlearn.core import Map, Ty, trace, wires
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.meaning import InterpretError, semantics
 from catlearn.diagrams.wiring import placed_boxes
-from catlearn.para import Para
+from catlearn.para import Para, Parametrised
 
 
 @dataclass(frozen=True, eq=False)
-class Model:
-    """A diagram read in a backend: ``map : P_1 @ ... @ P_k @ A -> B``, parameters by name.
+class Model(Parametrised):
+    """A diagram read in a backend: the named :class:`~catlearn.para.Para`
+    ``(P_1 @ ... @ P_k, map : P_1 @ ... @ P_k @ A -> B)``, parameters by name.
 
     ``params`` lists ``(name, wire type)`` in the order of the map's first
     ``k`` input wires (the order in which the diagram first uses them).
     """
 
-    map: Map
-    params: tuple
+    para: Para
 
     @property
-    def backend(self):
-        return self.map.backend
+    def map(self) -> Map:
+        return self.para.f
 
     @property
     def param_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.params)
+        return self.para.names
 
     @property
     def param_type(self) -> Ty:
         """``P_1 @ ... @ P_k``."""
-        return Ty(*(w for _, w in self.params))
-
-    @property
-    def dom(self) -> Ty:
-        """The data inputs ``A`` (after the parameters)."""
-        return self.map.dom[len(self.params):]
-
-    @property
-    def cod(self) -> Ty:
-        return self.map.cod
-
-    @property
-    def para(self) -> Para:
-        """The parametrised map ``(P, map)``."""
-        return Para(self.param_type, self.map)
+        return self.para.param
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{name}: {w!r}" for name, w in self.params)
-        return f"Model({params + '; ' if params else ''}{self.dom} -> {self.cod})"
+        return "Model" + repr(self.para)[len("Para"):]
 
     def bind(self, values: Mapping) -> tuple:
         """The parameter arrays in the map's order, each checked against its wire.
@@ -164,7 +149,7 @@ def _interpret(diagram, sem) -> Model:
 
     def run(*xs):
         return _fold(diagram, meanings, dict(zip(params, xs[:k])), list(xs[k:]))
-    return Model(trace(dom, run, sem.backend), tuple(params.items()))
+    return Model(Para.named(params.items(), trace(dom, run, sem.backend)))
 
 
 def _scan(diagram, sem) -> tuple[dict, dict]:

@@ -25,8 +25,8 @@ from catlearn.learning.history import History
 from catlearn.learning.models import init_params, mlp
 from catlearn.learning.optim import Optimizer, Transform
 from catlearn.learning.plot import plot_history
-from catlearn.learning.supervised import Learner, supervised
+from catlearn.learning.supervised import SupervisedLearner, supervised
 
 __all__ = ["loss", "optim", "rate", "Checkpoint", "Fit", "NonFiniteLossError", "evaluate", "fit",
            "predict", "History", "init_params", "mlp", "Optimizer", "Transform", "plot_history",
-           "Learner", "supervised", "Dream", "dream", "dreamer", "input_as_parameter"]
+           "SupervisedLearner", "supervised", "Dream", "dream", "dreamer", "input_as_parameter"]

@@ -40,7 +40,7 @@ import numpy as np
 from catlearn.core import Map
 from catlearn.learning import loss as losses, optim
 from catlearn.learning.optim import Optimizer
-from catlearn.learning.supervised import Learner, supervised
+from catlearn.learning.supervised import SupervisedLearner, supervised
 from catlearn.para import Para
 
 #: loss name -> (loss constructor, whether to ascend it)
@@ -73,7 +73,8 @@ def ascent(optimizer: Optimizer) -> Optimizer:
     return dataclasses.replace(optimizer, name=f"{optimizer.name} ascent", rate=-optimizer.rate)
 
 
-def dreamer(model: Para, loss: str = "dot", optimizer: Optimizer | None = None) -> Learner:
+def dreamer(model: Para, loss: str = "dot",
+            optimizer: Optimizer | None = None) -> SupervisedLearner:
     """The supervised learning lens of ``input_as_parameter(model)``: it learns the input.
 
     ``loss``: ``"dot"`` (the class score, ascended) or ``"softmax_cross_entropy"``
@@ -169,32 +170,3 @@ def _initial_state(optimizer: Optimizer, wires, n: int) -> tuple:
     return tuple(np.broadcast_to(a, (n, *w.shape)).copy() if w.batched else a
                  for w, a in zip(optimizer.state(wires), optimizer.init(wires)))
 
-
-def demo(target: int = 3, start: int = 1, steps: int = 60, seed: int = 0) -> None:
-    """Train a digits MLP (64-32-10, a few seconds), dream the first ``start`` digit of
-    the test split into a ``target``, and print the scores and both images."""
-    from catlearn.data import load_digits
-    from catlearn.learning.fit import fit, predict
-    from catlearn.learning.models import init_params, mlp
-
-    train, test = load_digits().split(0.2, seed=seed)
-    model = mlp([64, 32, 10])
-    params = fit(model, init_params(model, seed), (train.x, train.y), optimizer="adam", lr=0.01,
-                 epochs=15, batch_size=32, progress=False).params
-    x0 = test.x[np.flatnonzero(test.y == start)[0]]
-    result = dream(model, params, x0, target, steps=steps, lr=0.05)
-    before, after = (int(predict(model, params, v[None])[0].argmax()) for v in (x0, result.x))
-    print(f"score of class {target}: {result.scores[0]:.2f} -> {result.scores[-1]:.2f}; "
-          f"classified {before} -> {after}")
-    for row_a, row_b in zip(_ascii(x0), _ascii(result.x)):
-        print(f"{row_a}    {row_b}")
-
-
-def _ascii(x) -> list[str]:
-    shades = " .:-=+*#%@"
-    v = np.clip(x.reshape(8, 8), 0, 1)
-    return ["".join(shades[int(p * 9)] * 2 for p in row) for row in v]
-
-
-if __name__ == "__main__":
-    demo()

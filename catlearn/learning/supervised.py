@@ -35,7 +35,7 @@ from catlearn.para import Para
 
 
 @dataclass(frozen=True, eq=False)
-class Learner:
+class SupervisedLearner:
     """A model, a loss and an optimizer closed into the supervised learning lens.
 
     ``lens`` is the composite; ``update`` and ``step`` are its compiled programs, both
@@ -91,9 +91,9 @@ class Learner:
         return share(trace(put.dom, run, self.backend)).prune()
 
 
-def supervised(model: Para, loss: Para, optimizer: Optimizer) -> Learner:
+def supervised(model: Para, loss: Para, optimizer: Optimizer) -> SupervisedLearner:
     """The learner of ``model`` under ``loss`` and ``optimizer`` (checks that the types meet)."""
     if loss.dom != model.cod:
         raise TypeError(f"the loss takes predictions of type {loss.dom} but the model "
                         f"outputs {model.cod}")
-    return Learner(model, loss, optimizer)
+    return SupervisedLearner(model, loss, optimizer)

@@ -58,7 +58,7 @@ from typing import Callable
 
 from catlearn.core import Map, Ty, trace, wires
 from catlearn.lens import Lens
-from catlearn.para import Para
+from catlearn.para import Para, Parametrised
 
 
 @dataclass(frozen=True)
@@ -94,18 +94,15 @@ def scaled_quadratic(alpha: float) -> Error:
 
 
 @dataclass(frozen=True, eq=False)
-class Learner:
-    """A morphism ``(P, I, U, r) : A -> B`` of Learn, its three parts catlearn maps."""
+class Learner(Parametrised):
+    """A morphism ``(P, I, U, r) : A -> B`` of Learn: ``para`` is the parametrised map
+    ``(P, I)``; update and request are maps ``P @ A @ B -> P`` and ``P @ A @ B -> A``."""
 
-    param: Ty
-    implement: Map  # P @ A -> B
-    update: Map  # P @ A @ B -> P
-    request: Map  # P @ A @ B -> A
+    para: Para
+    update: Map
+    request: Map
 
     def __post_init__(self):
-        if self.implement.dom[:len(self.param)] != self.param:
-            raise TypeError(f"implement must read the parameters {self.param} first, "
-                            f"got {self.implement.dom}")
         pab = self.param @ self.dom @ self.cod
         for name, part, cod in (("update", self.update, self.param),
                                 ("request", self.request, self.dom)):
@@ -114,25 +111,18 @@ class Learner:
                                 f"got {part.dom} -> {part.cod}")
 
     @property
-    def dom(self) -> Ty:
-        return self.implement.dom[len(self.param):]
-
-    @property
-    def cod(self) -> Ty:
-        return self.implement.cod
-
-    @property
-    def backend(self):
-        return self.implement.backend
+    def implement(self) -> Map:
+        """``I : P @ A -> B``."""
+        return self.para.f
 
     def __repr__(self) -> str:
-        return f"Learner({self.param}; {self.dom} -> {self.cod})"
+        return "Learner" + repr(self.para)[len("Para"):]
 
     @staticmethod
     def id(ty: Ty, backend) -> "Learner":
         """``(1, id, !, (a, b) |-> b)``."""
         n = len(ty)
-        return Learner(Ty(), Map.id(ty, backend), Map.discard(ty @ ty, backend),
+        return Learner(Para.id(ty, backend), Map.discard(ty @ ty, backend),
                        Map.wire(ty @ ty, range(n, 2 * n), backend))
 
     def then(self, other: "Learner") -> "Learner":
@@ -161,7 +151,7 @@ class Learner:
             return self.request(*p, *a, *s)
 
         dom = pq @ self.dom @ other.cod
-        return Learner(pq, trace(pq @ self.dom, implement, backend),
+        return Learner(Para(pq, trace(pq @ self.dom, implement, backend)),
                        trace(dom, update, backend), trace(dom, request, backend))
 
     def tensor(self, other: "Learner") -> "Learner":
@@ -176,7 +166,7 @@ class Learner:
                 return (*wires(f(*p, *a, *b)), *wires(g(*q, *c, *d)))
             return trace(dom, run, self.backend)
 
-        return Learner(pq, side_by_side(self.implement, other.implement, pq @ ac),
+        return Learner(Para(pq, side_by_side(self.implement, other.implement, pq @ ac)),
                        side_by_side(self.update, other.update, pq @ ac @ bd),
                        side_by_side(self.request, other.request, pq @ ac @ bd))
 
@@ -235,5 +225,5 @@ def L(model: Para, eps: float, error: Error = quadratic) -> Learner:
         return tuple(error.inverse(x, d) for x, d in zip(a, da))
 
     dom = f.dom @ f.cod
-    return Learner(model.param, f, trace(dom, update, f.backend).prune(),
+    return Learner(model, trace(dom, update, f.backend).prune(),
                    trace(dom, request, f.backend).prune())
