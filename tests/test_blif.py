@@ -104,7 +104,7 @@ MALFORMED = {
     "bad output value": (HEAD + ".names a b y\n11 2\n", 5, "'2'.*0 or 1"),
     "missing output value": (HEAD + ".names a b y\n11\n", 5, "pattern of 2 characters"),
     "mixed cover": (HEAD + ".names a b y\n11 1\n00 0\n", 6, "mixes"),
-    "latch": (HEAD + ".latch a y 0\n", 4, r"\.latch is not supported.*sequential"),
+    "latch": (HEAD + ".latch a y as clk 0\n", 4, r"asynchronous latches are not supported"),
     "subckt": (HEAD + ".subckt adder x=a\n", 4, "hierarchical"),
     "unknown directive": (HEAD + ".frobnicate\n", 4, "unknown directive '.frobnicate'"),
     "no model": (".inputs a\n.outputs a\n", 1, "expected '.model NAME'"),

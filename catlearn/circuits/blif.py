@@ -1,9 +1,12 @@
-"""Reading and writing combinational BLIF (Berkeley Logic Interchange Format).
+"""Reading and writing BLIF (Berkeley Logic Interchange Format), with latches.
 
 Supported: one ``.model`` (required, first), any number of ``.inputs`` / ``.outputs`` lines,
 ``.names`` blocks with their covers (``0``, ``1``, ``-`` patterns; on-set or off-set),
-an optional ``.end``, ``#`` comments, ``\\`` line continuations and blank lines.
-Sequential or hierarchical constructs (``.latch``, ``.subckt``, ``.gate``, ...) are refused.
+``.latch IN OUT [re|fe CLOCK] INIT`` with a known reset value ``INIT`` (0 or 1; every
+latch is clocked by one clock, the cycle of the sequential netlist), an optional ``.end``,
+``#`` comments, ``\\`` line continuations and blank lines.  Level-sensitive or
+asynchronous latches, unknown reset values and hierarchical constructs (``.subckt``,
+``.gate``, ...) are refused.
 Signals may be used before they are defined; gates come out in topological order.
 
 Every problem is a :class:`BlifError` whose message starts with ``file:line:``; the parser
@@ -31,22 +34,25 @@ import os
 import tempfile
 from pathlib import Path
 
-from catlearn.circuits.netlist import Gate, Netlist, NetlistError
+from catlearn.circuits.netlist import Gate, Latch, Netlist, NetlistError
 
 _UNSUPPORTED = {
-    ".latch": "latches make a circuit sequential",
-    ".mlatch": "latches make a circuit sequential",
+    ".mlatch": "library latches need a cell library",
     ".clock": "clocks belong to sequential circuits",
     ".subckt": "sub-circuits make it hierarchical",
     ".search": "included files make it hierarchical",
     ".gate": "library gates need a cell library",
     ".exdc": "external don't-care networks are not read",
 }
-_KNOWN = ".model, .inputs, .outputs, .names, .end"
+_KNOWN = ".model, .inputs, .outputs, .names, .latch, .end"
+_LATCH_KINDS = {"re": None, "fe": None,
+                "ah": "level-sensitive (active high) latches are not supported",
+                "al": "level-sensitive (active low) latches are not supported",
+                "as": "asynchronous latches are not supported"}
 
 
 class BlifError(NetlistError):
-    """A BLIF text that is not a well-formed combinational netlist; message is ``file:line: ...``.
+    """A BLIF text that is not a well-formed netlist; message is ``file:line: ...``.
 
     >>> str(BlifError("adder.blif", 3, "something is wrong"))
     'adder.blif:3: something is wrong'
@@ -88,6 +94,7 @@ class _Parser:
         self.defined: dict[str, int] = {}
         self.declared: dict[str, int] = {}
         self.gates: list[Gate] = []
+        self.latches: list[Latch] = []
         self.current: tuple[str, tuple[str, ...], list, int] | None = None
         self.ended: int | None = None
 
@@ -111,7 +118,7 @@ class _Parser:
         if head not in self.DIRECTIVES:
             reason = _UNSUPPORTED.get(head)
             raise self.error(line, f"{head} is not supported: catlearn reads only flat "
-                                   f"combinational BLIF ({reason})" if reason else
+                                   f"BLIF ({reason})" if reason else
                                    f"unknown directive {head!r}; expected one of {_KNOWN}")
         if self.model is None and head != ".model":
             raise self.error(line, f"expected '.model NAME' before {head}")
@@ -150,13 +157,34 @@ class _Parser:
         self._define(args[-1], line)
         self.current = (args[-1], tuple(args[:-1]), [], line)
 
+    def _latch(self, line: int, args: list[str]) -> None:
+        if len(args) not in (3, 5):
+            raise self.error(line, f".latch takes 'IN OUT INIT' or 'IN OUT TYPE CLOCK INIT' "
+                                   f"(a known reset value 0 or 1 is required), got "
+                                   f"{' '.join(args)!r}")
+        kind, control = (args[2], args[3]) if len(args) == 5 else (None, None)
+        if kind is not None and kind not in _LATCH_KINDS:
+            raise self.error(line, f"unknown latch type {kind!r}; expected re or fe "
+                                   f"(ah, al, as are recognised but not supported)")
+        if kind is not None and _LATCH_KINDS[kind]:
+            raise self.error(line, f"latch {args[1]!r}: {_LATCH_KINDS[kind]}; catlearn reads "
+                                   f"edge-triggered latches (re, fe) on one clock")
+        if args[-1] not in ("0", "1"):
+            raise self.error(line, f"latch {args[1]!r} has reset value {args[-1]!r}; catlearn "
+                                   f"needs a known reset value, 0 or 1", args[1])
+        self._define(args[1], line)
+        try:
+            self.latches.append(Latch(args[0], args[1], int(args[-1]), kind, control, line))
+        except NetlistError as error:
+            raise self.error(line, error.detail, args[1]) from None
+
     def _end(self, line: int, args: list[str]) -> None:
         if args:
             raise self.error(line, f".end takes no arguments, got {' '.join(args)!r}")
         self.ended = line
 
     DIRECTIVES = {".model": _model, ".inputs": _inputs, ".outputs": _outputs,
-                  ".names": _names, ".end": _end}
+                  ".names": _names, ".latch": _latch, ".end": _end}
 
     def _row(self, line: int, tokens: list[str]) -> None:
         output, inputs, rows, _ = self.current
@@ -198,7 +226,7 @@ class _Parser:
         name, model_line = self.model
         try:
             return Netlist(name, tuple(self.inputs), tuple(self.outputs), tuple(self.gates),
-                           source=self.filename)
+                           source=self.filename, latches=tuple(self.latches))
         except NetlistError as error:
             line = error.line or self.declared.get(error.signal) \
                 or self.defined.get(error.signal) or model_line
@@ -206,7 +234,7 @@ class _Parser:
 
 
 def parse_blif(text: str, filename: str = "<string>") -> Netlist:
-    """Parse a combinational BLIF text into a :class:`Netlist`.
+    """Parse a BLIF text (combinational, or sequential with latches) into a :class:`Netlist`.
 
     Args:
         text: the BLIF source.
@@ -273,6 +301,9 @@ def write_blif(netlist: Netlist, comment: str = "") -> str:
     lines.append(f".model {netlist.name}")
     lines += _wrapped(".inputs", netlist.inputs)
     lines += _wrapped(".outputs", netlist.outputs)
+    lines += [" ".join([".latch", latch.input, latch.output]
+                       + ([latch.kind, latch.control] if latch.kind else []) + [str(latch.init)])
+              for latch in netlist.latches]
     for g in netlist.gates:
         lines += _wrapped(".names", g.inputs + (g.output,))
         lines += [f"{pattern} {value}" if g.inputs else value for pattern, value in g.cover]

@@ -11,6 +11,11 @@ the constant 1.
 Netlists are validated on construction (every signal defined exactly once, no cycles,
 covers as wide as their gate) and store their gates in topological order.
 
+A netlist may also hold :class:`Latch` es (BLIF ``.latch``): then it is a *sequential*
+circuit, a map of St(Z2) whose state is the latches' outputs (reset to their ``init``
+values); :mod:`catlearn.circuits.sequential` runs it step by step.  Combinational-only
+operations (``evaluate``, ``truth_table``) refuse a sequential netlist with a clear error.
+
 Laws: ``Netlist.truth_table()`` agrees with ``Netlist.__call__`` on every row, and with
 ``evaluate`` on packed words (64 examples per uint64, see :mod:`catlearn.packing`).
 
@@ -130,6 +135,41 @@ def _one_hot_rows(arity: int, value: str) -> list[tuple[str, str]]:
     return [("-" * i + "1" + "-" * (arity - i - 1), value) for i in range(arity)]
 
 
+@dataclass(frozen=True)
+class Latch:
+    """One BLIF ``.latch``: ``output`` holds, from the next clock cycle on, the value of ``input``.
+
+    Args:
+        input: the signal sampled at each cycle (the next state).
+        output: the signal the latch drives (the present state).
+        init: its value at reset, 0 or 1.
+        kind, control: the BLIF latch type and clock (``re``/``fe`` with a named clock, or
+            ``None`` for the global clock); kept only to write the file back.
+        line: source line, for error messages (not part of equality).
+
+    >>> Latch("cn", "c", 0)
+    Latch(cn -> c, init 0)
+    """
+
+    input: str
+    output: str
+    init: int = 0
+    kind: str | None = None
+    control: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        _check_name(self.input, "latch input")
+        _check_name(self.output, "latch output")
+        if self.init not in (0, 1):
+            raise NetlistError(f"latch {self.output!r} has reset value {self.init!r}; "
+                               f"catlearn needs a known reset value, 0 or 1", self.output,
+                               self.line)
+
+    def __repr__(self) -> str:
+        return f"Latch({self.input} -> {self.output}, init {self.init})"
+
+
 # kind -> (allowed arities as (min, max), cover builder): the gate library is data
 GATE_KINDS = {
     "and": ((1, None), lambda k: [("1" * k, "1")]),
@@ -186,9 +226,10 @@ class Netlist:
     outputs: tuple[str, ...]
     gates: tuple[Gate, ...]
     source: str | None = field(default=None, compare=False)
+    latches: tuple[Latch, ...] = ()
 
     def __post_init__(self):
-        for attr in ("inputs", "outputs", "gates"):
+        for attr in ("inputs", "outputs", "gates", "latches"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
         try:
             ordered = _validated_order(self)
@@ -214,8 +255,25 @@ class Netlist:
             shown = ", ".join(signals[:8]) + (f", ... ({len(signals)} in all)"
                                               if len(signals) > 8 else "")
             return f"({shown})"
+        latches = f", {len(self.latches)} latches" if self.latches else ""
         return (f"Netlist({self.name!r}: {names(self.inputs)} -> {names(self.outputs)}, "
-                f"{self.n_gates} gates)")
+                f"{self.n_gates} gates{latches})")
+
+    @property
+    def is_sequential(self) -> bool:
+        """True when the netlist has latches (a map of St(Z2), not of Z2)."""
+        return bool(self.latches)
+
+    def combinational(self, operation: str) -> None:
+        """Refuse a combinational-only ``operation`` on a sequential netlist, saying what to use."""
+        if self.latches:
+            raise NetlistError(
+                f"{operation} needs a combinational circuit, but {self.name!r} is sequential "
+                f"({len(self.latches)} latches: "
+                f"{', '.join(latch.output for latch in self.latches[:4])}"
+                f"{', ...' if len(self.latches) > 4 else ''}); run it step by step with "
+                f"catlearn.circuits.sequential.simulate, or compare it with "
+                f"catlearn.circuits.seqequiv")
 
     @property
     def n_gates(self) -> int:
@@ -229,6 +287,7 @@ class Netlist:
         >>> xor.evaluate(pack([[0, 1], [1, 1]])).tolist()
         [[1]]
         """
+        self.combinational("evaluate")
         rows, n_words = self._input_rows(words)
         env = dict(zip(self.inputs, rows))
         for g in self.gates:
@@ -273,6 +332,7 @@ class Netlist:
         >>> Netlist.from_gates("n", "a", "y", [("y", "not", "a")]).truth_table().tolist()
         [[1], [0]]
         """
+        self.combinational("a truth table")
         n = len(self.inputs)
         if n > MAX_TRUTH_TABLE_INPUTS:
             raise ValueError(f"netlist {self.name!r} has {n} inputs; truth tables are "
@@ -289,6 +349,11 @@ def _validated_order(netlist: Netlist) -> tuple[Gate, ...]:
         if name in defined:
             raise NetlistError(f"input {name!r} is listed twice", name)
         defined[name] = None
+    for latch in netlist.latches:
+        if latch.output in defined:
+            raise NetlistError(f"latch output {latch.output!r} is defined twice (it is "
+                               f"already an input or another latch)", latch.output, latch.line)
+        defined[latch.output] = latch.line
     for g in netlist.gates:
         if g.output in defined:
             first = "a primary input" if defined[g.output] is None \
@@ -301,6 +366,11 @@ def _validated_order(netlist: Netlist) -> tuple[Gate, ...]:
             if name not in defined:
                 raise NetlistError(f"signal {name!r} is used by gate {g.output!r} but never "
                                    f"defined (not an input, not a gate output)", name, g.line)
+    for latch in netlist.latches:
+        if latch.input not in defined:
+            raise NetlistError(f"latch {latch.output!r} reads signal {latch.input!r}, which "
+                               f"is never defined (not an input, gate or latch output)",
+                               latch.input, latch.line)
     seen = set()
     for name in netlist.outputs:
         _check_name(name, "output")

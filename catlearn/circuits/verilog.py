@@ -6,6 +6,10 @@ same name that ``read_blif`` gives, so ports match in equivalence checks. Charac
 printable ASCII are spelled ``_uXXXX_``. An on-set cover becomes ``t1 | t2 | ...``, an
 off-set cover ``~(t1 | t2 | ...)``, where each term is an AND of literals.
 
+Latches become registers with their reset value as initial value (``reg q = 1'b0;``) and
+``always @(posedge CLOCK) q <= d;`` (``negedge`` for ``fe``).  ``CLOCK`` is the latches'
+named clock, or a new input port ``clk`` (``clk_1``, ... if taken) for global-clock latches.
+
 >>> from catlearn.circuits.netlist import Netlist
 >>> print(write_verilog(Netlist.from_gates("c", ("1", "b"), "y",
 ...                                        [("y", "nand", ("1", "b"))])), end="")
@@ -67,7 +71,8 @@ def verilog_names(netlist: Netlist) -> dict[str, str]:
     ...                                  [("wire", "buf", ["a[0]"])]))["wire"]
     '\\\\wire '
     """
-    names = list(netlist.inputs) + [g.output for g in netlist.gates]
+    names = list(netlist.inputs) + [latch.output for latch in netlist.latches] \
+        + [g.output for g in netlist.gates] + ([_clock(netlist)] if netlist.latches else [])
     spelled: dict[str, str] = {}
     used: set[str] = set()
     for name in names:
@@ -78,6 +83,28 @@ def verilog_names(netlist: Netlist) -> dict[str, str]:
         used.add(candidate.rstrip().lstrip("\\"))
         spelled[name] = candidate
     return spelled
+
+
+def _clock(netlist: Netlist) -> str:
+    """The clock of the latches: their named control, or a fresh port name ``clk``."""
+    named = next((latch.control for latch in netlist.latches if latch.control), None)
+    if named is not None:
+        return named
+    taken = set(netlist.inputs) | {g.output for g in netlist.gates} | \
+        {latch.output for latch in netlist.latches}
+    name, k = "clk", 0
+    while name in taken:
+        k += 1
+        name = f"clk_{k}"
+    return name
+
+
+def _registers(netlist: Netlist, spelled: dict[str, str]) -> list[str]:
+    clock = spelled[_clock(netlist)]
+    lines = [f"  reg {spelled[latch.output]} = 1'b{latch.init};" for latch in netlist.latches]
+    return lines + [f"  always @({'negedge' if latch.kind == 'fe' else 'posedge'} {clock}) "
+                    f"{spelled[latch.output]} <= {spelled[latch.input]};"
+                    for latch in netlist.latches]
 
 
 def _expression(g: Gate, spelled: dict[str, str]) -> str:
@@ -108,16 +135,20 @@ def write_verilog(netlist: Netlist) -> str:
         raise NetlistError(f"output {clash!r} of {netlist.name!r} is also an input; Verilog "
                            f"ports need distinct names (add a buffer gate)", signal=clash)
     spelled = verilog_names(netlist)
-    ports = [spelled[s] for s in netlist.inputs + netlist.outputs]
+    inputs = netlist.inputs
+    if netlist.latches and _clock(netlist) not in inputs:
+        inputs = inputs + (_clock(netlist),)
+    ports = [spelled[s] for s in inputs + netlist.outputs]
     outputs = set(netlist.outputs)
     wires = [spelled[g.output] for g in netlist.gates if g.output not in outputs]
     lines = [f"module {_spelling(netlist.name)} ({', '.join(ports)});"]
-    if netlist.inputs:
-        lines.append(f"  input {', '.join(spelled[s] for s in netlist.inputs)};")
+    if inputs:
+        lines.append(f"  input {', '.join(spelled[s] for s in inputs)};")
     if netlist.outputs:
         lines.append(f"  output {', '.join(spelled[s] for s in netlist.outputs)};")
     if wires:
         lines.append(f"  wire {', '.join(wires)};")
+    lines += _registers(netlist, spelled) if netlist.latches else []
     lines += [f"  assign {spelled[g.output]} = {_expression(g, spelled)};"
               for g in netlist.gates]
     lines.append("endmodule")
