@@ -11,6 +11,8 @@ the suffix of FILE.
 R3
 >>> len(model_diagram("adder:1").boxes)
 7
+>>> port_names("adder:2")
+(['a0', 'a1', 'b0', 'b1'], ['s0', 's1', 'cout'])
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ def model_diagram(spec: str):
                      "or the path of a .blif file")
 
 
+def port_names(spec: str) -> tuple:
+    """The names of a model's input and output wires; ``(None, None)`` to show types."""
+    if spec.lower().endswith(".blif"):
+        from catlearn.circuits import read_blif
+        netlist = read_blif(spec)
+        return list(netlist.inputs), list(netlist.outputs)
+    kind, _, rest = spec.partition(":")
+    if kind == "adder":
+        n = _sizes(spec, rest.partition(":")[0])[0]
+        return ([f"a{k}" for k in range(n)] + [f"b{k}" for k in range(n)],
+                [f"s{k}" for k in range(n)] + ["cout"])
+    return None, None
+
+
 def run(args) -> int:
     import matplotlib
     matplotlib.use("Agg")  # a command line draws to files only
@@ -76,8 +92,12 @@ def run(args) -> int:
     if out.suffix.lower() not in (".svg", ".png"):
         raise ValueError(f"--out {args.out!r}: the file must end in .svg or .png")
     diagram = model_diagram(args.model)
-    draw = {"diagram": drawing.draw, "reverse": drawing.draw_reverse,
-            "lens": drawing.draw_lens, "para": drawing.draw_para}[args.view]
-    draw(diagram, out)
+    if args.view == "diagram":
+        inputs, outputs = port_names(args.model)
+        drawing.draw(diagram, out, inputs=inputs, outputs=outputs)
+    else:
+        draw = {"reverse": drawing.draw_reverse, "lens": drawing.draw_lens,
+                "para": drawing.draw_para}[args.view]
+        draw(diagram, out)
     print(f"wrote {out} ({args.view} of {args.model}: {len(diagram)} boxes)")
     return 0

@@ -1,10 +1,15 @@
-"""Drawing diagrams, their reverse derivatives, lenses and parametrised maps.
+"""Drawing diagrams, their reverse derivatives, maps, lenses and parametrised maps.
 
-:func:`draw` renders a diagram with DisCoPy (top to bottom) into a
-:class:`Picture`: SVG text and PNG bytes, shown inline by Jupyter
-(``_repr_svg_``; DisCoPy 1.2.2 has none) and saved with :meth:`Picture.save`.
-Rendering is headless: a matplotlib figure is drawn, written to memory and
-closed, and SVG keeps box names as text.
+:func:`draw` turns a diagram into a :class:`~catlearn.display.graph.Graph` in
+one pass over its boxes (swaps and copies become the wires' routes, a
+parameter box the name its wire starts from) and lays it out with
+:mod:`catlearn.display`: independent boxes share a row, each wire is one
+curve, and the cost is linear in the number of boxes.  The result is a
+:class:`~catlearn.display.Picture` (SVG text, PNG on demand), shown inline by
+Jupyter; diagrams display themselves that way once this module is imported
+in a notebook (a display formatter registered with IPython).  :func:`draw`
+also takes a :class:`~catlearn.core.Map`, a :class:`~catlearn.lens.Lens`, a
+:class:`~catlearn.para.Para` or a :class:`~catlearn.diagrams.Model`.
 
 :func:`draw_lens` and :func:`draw_para` draw a model as the papers do, left
 to right: each generator a stage, forward wires on top going right, backward
@@ -13,51 +18,32 @@ the backward half, and parameters as wires entering from above (with their
 cotangents leaving upwards, for lenses).
 
 >>> from catlearn.diagrams import models
->>> picture = draw(models.dense_diagram(2, 2, "relu", "L"))
->>> "linear" in picture.svg and picture.png[:4] == b"\\x89PNG"
+>>> picture = draw(models.dense_diagram(2, 2, "relu", "L"), inputs=["x"])
+>>> all(f">{name}<" in picture.svg for name in ("linear", "L.W", "x"))
+True
+>>> picture.png[:4] == b"\\x89PNG"
 True
 """
 
 from __future__ import annotations
 
-import io
+import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib
 from discopy import markov
 
+from catlearn import display
+from catlearn.core import Map
 from catlearn.diagrams import signature as sig
+from catlearn.diagrams.interpret import Model
 from catlearn.diagrams.reverse import residual_size, reverse
 from catlearn.diagrams.wiring import placed_boxes
+from catlearn.display import Picture
+from catlearn.display.programs import lens_graph, map_graph, para_graph, wire_labels
+from catlearn.lens import Lens
+from catlearn.para import Para
 
 MAX_INCHES = 30.0
-
-
-@dataclass(frozen=True, repr=False)
-class Picture:
-    """A rendered drawing: ``svg`` (text) and ``png`` (bytes); Jupyter shows the SVG."""
-
-    svg: str
-    png: bytes
-
-    def _repr_svg_(self) -> str:
-        return self.svg
-
-    def __repr__(self) -> str:
-        return f"Picture(svg: {len(self.svg) // 1024} kB, png: {len(self.png) // 1024} kB)"
-
-    def save(self, path) -> Path:
-        """Write the picture as ``.svg`` or ``.png``, chosen by the suffix of ``path``."""
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix == ".svg":
-            path.write_text(self.svg, encoding="utf-8")
-        elif suffix == ".png":
-            path.write_bytes(self.png)
-        else:
-            raise ValueError(f"cannot save a drawing as {path.name!r}: use .svg or .png")
-        return path
 
 
 def _pyplot():
@@ -66,44 +52,119 @@ def _pyplot():
 
 
 def _picture(fig, path=None) -> Picture:
-    """Write a figure to SVG and PNG in memory, close it, and save it if asked."""
-    plt = _pyplot()
+    """A matplotlib figure as a picture, the figure closed, saved if asked."""
     try:
-        svg, png = io.StringIO(), io.BytesIO()
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(svg, format="svg", facecolor="white")
-        fig.savefig(png, format="png", dpi=100, facecolor="white")
+        picture = display.figure_picture(fig)
     finally:
-        plt.close(fig)
-    picture = Picture(svg.getvalue(), png.getvalue())
+        _pyplot().close(fig)
     if path is not None:
         picture.save(path)
     return picture
 
 
-def draw(diagram, path=None, **params) -> Picture:
-    """Render a diagram with DisCoPy; save it to ``path`` (``.svg``/``.png``) if given.
+def _wiring(box, args: list) -> list | None:
+    """The wires after a wiring box (swap, copy, discard, one-wire merge); None for others."""
+    if isinstance(box, markov.Swap):
+        return args[len(box.left):] + args[:len(box.left)]
+    if isinstance(box, markov.Copy):  # a discard is a copy to no wires
+        return args * (len(box.cod) // max(len(box.dom), 1))
+    if isinstance(box, markov.Merge) and len(box.dom) == 1:
+        return args
+    return None
 
-    ``params`` go to DisCoPy's ``draw`` (``fontsize``, ``wire_labels``,
-    ``figsize``, ...); margins default to a little room so that no wire is
-    cropped, and large diagrams are scaled to at most ``MAX_INCHES``.
+
+def diagram_graph(diagram, inputs=None, outputs=None) -> display.Graph:
+    """The graph of a diagram: its boxes, with wiring boxes turned into routes.
+
+    ``inputs`` and ``outputs`` name the diagram's wires (by default each shows
+    its type); parameter wires carry their parameter's name.
+
+    >>> from catlearn.diagrams import models
+    >>> g = diagram_graph(models.adder_diagram(1), ["a", "b"], ["s", "c"])
+    >>> [n.label for n in g.nodes], [g.labels[w] for w in g.outputs]
+    (['xor', 'and'], ['s', 'c'])
     """
-    drawing = diagram.to_drawing()
-    width, height = max(drawing.width, 1.0), max(drawing.height, 1.0)
-    scale = min(1.0, MAX_INCHES / max(width, height))
-    params.setdefault("figsize", (max(width * scale, 2.0), max(height * scale, 2.0)))
-    params.setdefault("aspect", "equal")
-    params.setdefault("margins", (0.1, 0.1))
-    params.setdefault("fontsize", max(6, round(12 * scale)))
-    plt = _pyplot()
-    with plt.ioff():
-        drawing.draw(show=False, **params)
-        return _picture(plt.gcf(), path)
+    types = {k: str(atom) for k, atom in enumerate(diagram.dom.inside)}
+    current, nodes, names = list(types), [], {}
+
+    def fresh(atom):
+        types[len(types)] = str(atom)
+        return len(types) - 1
+    for box, offset in placed_boxes(diagram):
+        n = len(box.dom)
+        args = current[offset:offset + n]
+        new = _wiring(box, args)
+        if new is None:
+            new = [fresh(atom) for atom in box.cod.inside]
+            kind = "param" if isinstance(box, sig.Param) else (
+                "merge" if isinstance(box, markov.Merge) else "box")
+            label = "+" if kind == "merge" and n else ("0" if kind == "merge" else box.name)
+            nodes.append(display.Node(label, tuple(args), tuple(new), kind))
+            if kind == "param":
+                names[new[0]] = box.name
+        current[offset:offset + n] = new
+    dom = tuple(range(len(diagram.dom)))
+    names.update(_names(inputs, dom, "inputs", diagram.dom))
+    names.update(_names(outputs, tuple(current), "outputs", diagram.cod))
+    labels = wire_labels(types, names, dom + tuple(current))
+    return display.Graph(dom, tuple(nodes), tuple(current), labels)
 
 
-def draw_reverse(diagram, path=None, **params) -> Picture:
-    """Render ``reverse(diagram)``, the diagram of the reverse derivative."""
-    return draw(reverse(diagram), path, **params)
+def _names(given, wires: tuple, what: str, ty) -> dict:
+    if given is None:
+        return {}
+    given = list(given)
+    if len(given) != len(wires):
+        raise ValueError(f"{len(given)} names for the {len(wires)} {what} of the diagram "
+                         f"({ty}): {given}")
+    return dict(zip(wires, map(str, given)))
+
+
+def graph(obj, inputs=None, outputs=None) -> display.Graph:
+    """The graph of a diagram, a Map, a Lens, a Para or a Model."""
+    if isinstance(obj, markov.Diagram):
+        return diagram_graph(obj, inputs, outputs)
+    if inputs is not None or outputs is not None:
+        raise ValueError("wire names (inputs=, outputs=) are for diagrams; a "
+                         f"{type(obj).__name__} names its wires by type or parameter name")
+    if isinstance(obj, Model):
+        return para_graph(obj.para)
+    if isinstance(obj, Para):
+        return para_graph(obj)
+    if isinstance(obj, Lens):
+        return lens_graph(obj)
+    if isinstance(obj, Map):
+        return map_graph(obj)
+    raise TypeError(f"cannot draw a {type(obj).__name__}: expected a diagram, a Map, "
+                    "a Lens, a Para or a Model")
+
+
+def draw(obj, path=None, *, inputs=None, outputs=None) -> Picture:
+    """Draw a diagram (or a Map, Lens, Para, Model); save it to ``path`` (.svg/.png) if given.
+
+    ``inputs`` and ``outputs`` name a diagram's input and output wires.
+    """
+    picture = display.picture(graph(obj, inputs, outputs))
+    if path is not None:
+        picture.save(path)
+    return picture
+
+
+def draw_reverse(diagram, path=None) -> Picture:
+    """Draw ``reverse(diagram)``, the diagram of the reverse derivative."""
+    return draw(reverse(diagram), path)
+
+
+def _register_with_ipython() -> None:
+    """Let a notebook show every diagram as its drawing (DisCoPy 1.2.2 has no ``_repr_svg_``)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        formatter = shell.display_formatter.formatters["image/svg+xml"]
+        formatter.for_type(markov.Diagram, lambda diagram: draw(diagram).svg)
+
+
+_register_with_ipython()
 
 
 # -- lenses and parametrised maps, as the papers draw them ----------------------------
