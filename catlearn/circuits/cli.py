@@ -25,6 +25,7 @@ import sys
 
 import numpy as np
 
+from catlearn.circuits import fit_cli
 from catlearn.circuits.blif import read_blif, save_blif
 from catlearn.circuits.learn import learn
 from catlearn.circuits.search import METHODS
@@ -55,7 +56,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p_eval.add_argument("file", metavar="FILE.blif")
     p_eval.add_argument("--max-inputs", type=int, default=16,
                         help="refuse larger tables (default 16: 65,536 rows)")
+    fit_cli.add_eval_arguments(p_eval)
     p_eval.set_defaults(func=run_eval)
+    fit_cli.add_fit_parser(sub)
     p_equiv = sub.add_parser("equiv", help="compare two circuits on every input")
     p_equiv.add_argument("a", metavar="A.blif")
     p_equiv.add_argument("b", metavar="B.blif")
@@ -102,7 +105,9 @@ def _yosys_verdict(learned: str, target: str) -> str:
 
 
 def run_eval(args) -> int:
-    """``catlearn circuit eval``: the truth table, one row per line."""
+    """``catlearn circuit eval``: the truth table, one row per line (or ``--data``)."""
+    if args.data is not None:
+        return fit_cli.run_eval_data(args)
     netlist = read_blif(args.file)
     n = len(netlist.inputs)
     if n > args.max_inputs:
