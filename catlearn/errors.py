@@ -1,0 +1,23 @@
+"""The library's own error types, at the bottom of the import graph.
+
+A loader that reads a file a person gave it (a checkpoint, an idx file) raises
+:class:`DataError` for anything wrong with the file's contents, with a message that
+names the file and what is wrong, so that callers (the command line, a notebook) can
+report it in one line.  It is a ``ValueError``, so code that caught ``ValueError`` keeps
+working.
+
+>>> try:
+...     raise DataError("run.npz: truncated (not a complete .npz archive)")
+... except ValueError as error:
+...     print(error)
+run.npz: truncated (not a complete .npz archive)
+"""
+
+from __future__ import annotations
+
+
+class DataError(ValueError):
+    """A file or data set whose contents cannot be used; the message names it and why."""
+
+
+__all__ = ["DataError"]
