@@ -12,18 +12,26 @@
    runs ``fwd`` (to the residual) then ``bwd``.  Both run alternately with
    numpy (a shared machine's load falls on both).  Target: ratio <= 1.2.
 
-Prints times and ratios; asserts nothing.  Run: python benchmarks/bench_diagrams.py
+3. Drawing time: ``catlearn.diagrams.draw`` (one-pass layout, SVG; then the
+   PNG rendered from it) on n-bit ripple-carry adders, against DisCoPy
+   1.2.2's own layout and drawing (``to_drawing`` then ``draw``, what
+   ``draw`` used before), which is run only up to ``--discopy-max`` bits
+   since it grows quadratically.  Target: adder:64 under 10 s.
+
+Prints times and ratios; asserts nothing.
+Run: python benchmarks/bench_diagrams.py [--drawing-only] [--discopy-max 16]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
 import numpy as np
 
 from catlearn import Lens, R, smooth
-from catlearn.diagrams import chain, interpret, mlp_diagram, tanh
+from catlearn.diagrams import adder_diagram, chain, draw, interpret, mlp_diagram, tanh
 
 WIDTH, DEPTH, BATCH = 32, 45, 64
 
@@ -108,7 +116,44 @@ def run_time() -> None:
               "(target <= 1.2)")
 
 
+def _discopy_draw(diagram) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    diagram.to_drawing().draw(show=False, figsize=(30, 30))
+    plt.close("all")
+
+
+def drawing_time(discopy_max: int) -> None:
+    print("\ndrawing time, n-bit ripple-carry adder (target: adder:64 under 10 s)")
+    for n in (4, 8, 16, 32, 64):
+        diagram = adder_diagram(n)
+        start = time.perf_counter()
+        picture = draw(diagram)
+        middle = time.perf_counter()
+        _ = picture.png  # rendered on first use
+        end = time.perf_counter()
+        line = (f"adder:{n:<3} {len(diagram):5} boxes: SVG {middle - start:6.2f} s, PNG "
+                f"{end - middle:6.2f} s more ({picture.width}x{picture.height} pixels)")
+        if n <= discopy_max:
+            start = time.perf_counter()
+            _discopy_draw(diagram)
+            line += f"; DisCoPy layout and draw {time.perf_counter() - start:6.1f} s"
+        print(line, flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drawing-only", action="store_true")
+    parser.add_argument("--discopy-max", type=int, default=8,
+                        help="largest adder drawn with DisCoPy's layout too (default 8)")
+    args = parser.parse_args()
+    if not args.drawing_only:
+        compiling()
+    drawing_time(args.discopy_max)
+
+
+def compiling() -> None:
     print("compile time, diagram -> compiled map (target < 100 ms)")
     builds = {"MLP, 200 dense layers": lambda: mlp_diagram([16] * 201, output="relu"),
               "chain of tanh boxes": lambda: chain(*[tanh(16)] * 1000)}

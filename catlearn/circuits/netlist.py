@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from catlearn import display
 from catlearn.packing import pack, truth_table_inputs, unpack
 
 MAX_TRUTH_TABLE_INPUTS = 24
@@ -258,6 +259,12 @@ class Netlist:
         latches = f", {len(self.latches)} latches" if self.latches else ""
         return (f"Netlist({self.name!r}: {names(self.inputs)} -> {names(self.outputs)}, "
                 f"{self.n_gates} gates{latches})")
+
+    def _repr_svg_(self) -> str | None:
+        return display.netlist_svg(self)
+
+    def _repr_html_(self) -> str | None:
+        return display.netlist_html(self)
 
     @property
     def is_sequential(self) -> bool:

@@ -22,15 +22,21 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 from catlearn.display import scene as _scene
 from catlearn.display.graph import Graph, Node, layout
 from catlearn.display.programs import (
-    fold, gate_label, lens_graph, map_graph, netlist_graph, para_graph)
+    fold,
+    gate_label,
+    lens_graph,
+    map_graph,
+    netlist_graph,
+    para_graph,
+)
 
 __all__ = ["Graph", "Node", "Picture", "figure_picture", "figure_svg", "fold", "gate_label",
            "layout", "lens_svg", "map_svg", "netlist_html", "netlist_svg", "para_svg",
@@ -126,7 +132,8 @@ def netlist_html(netlist) -> str | None:
     rows = [("name", netlist.name), ("inputs", f"{len(netlist.inputs)}: {fold(netlist.inputs)}"),
             ("outputs", f"{len(netlist.outputs)}: {fold(netlist.outputs)}"),
             ("gates", f"{len(netlist.gates)}: " + ", ".join(
-                f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])))]
+                f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))),
+            ("latches", str(len(getattr(netlist, "latches", ()))))]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"
 

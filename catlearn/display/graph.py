@@ -97,6 +97,7 @@ class _Layout:
         self.made: dict = {}  # wire -> (row, item, port offset)
         self.reads: dict = defaultdict(list)  # wire -> [(row, item, port offset)]
         self.lanes: dict = {}  # (wire, row) -> item
+        self.outs = set(graph.outputs)
 
     def _port_label(self, w) -> str:
         return self.graph.labels.get(w, "")
@@ -147,25 +148,31 @@ class _Layout:
         return item.x + offset if r == row else self.lanes[w, row].x
 
     def place(self) -> None:
+        """Row by row: order and pack the wires and boxes with inputs, then put each
+        source above the box that reads it, and pack the row again."""
+        last = len(self.rows) - 1
         for r, row in enumerate(self.rows):
-            for item in row:
-                item.want = self._want(item, r)
-            for item in row:
-                if item.kind == "node" and not item.node.ins:
-                    item.want = self._want_source(item, r)
-            if r not in (0, len(self.rows) - 1):
-                row.sort(key=lambda item: item.want)
+            fixed = [item for item in row if item.kind != "node" or item.node.ins]
+            for k, item in enumerate(fixed):
+                item.want = k * (PORT + GAP) if item.kind == "in" else self._want(item, r)
+            if r not in (0, last):
+                fixed.sort(key=lambda item: item.want)
+            _pack(fixed)
+            if len(fixed) == len(row):
+                row[:] = fixed
+                continue
+            for item in fixed:
+                item.want = item.x
+            sources = [item for item in row if item.kind == "node" and not item.node.ins]
+            for item in sources:
+                item.want = self._want_source(item, r)
+            row[:] = sorted(fixed + sources, key=lambda item: item.want)
             _pack(row)
 
     def _want(self, item: _Item, r: int) -> float:
-        if item.kind == "in":
-            return 0.0
         if item.kind in ("lane", "out"):
-            return self.anchor(item.wire, r - 1) if (item.wire in self.made) else 0.0
-        ins = item.node.ins
-        if not ins:
-            return 0.0
-        n = len(ins)
+            return self._from(item.wire, r - 1)
+        ins, n = item.node.ins, len(item.node.ins)
         return sum(self._from(w, r - 1) - item.node.port(k, n) for k, w in enumerate(ins)) / n
 
     def _from(self, w, row: int) -> float:
@@ -180,12 +187,18 @@ class _Layout:
         _, reader, offset = reads[0]
         if reader.kind != "node":
             return reader.want
-        others = [(k, v) for k, v in enumerate(reader.node.ins) if v in self.made
-                  and self.made[v][0] < r or (v, r) in self.lanes]
+        others = [(k, v) for k, v in enumerate(reader.node.ins) if self._placed(v, r)]
         n = len(reader.node.ins)
         centre = (sum(self.anchor(v, r) - reader.node.port(k, n) for k, v in others)
                   / len(others)) if others else 0.0
         return centre + offset
+
+    def _placed(self, w, r: int) -> bool:
+        """Whether wire ``w``'s anchor in row ``r`` is placed before the row's sources."""
+        if w not in self.made:
+            return False
+        row, item, _ = self.made[w]
+        return row < r or item.kind != "node" or bool(item.node.ins)
 
     def scene(self) -> Scene:
         rects, curves, dots, texts = [], [], [], []
@@ -207,7 +220,7 @@ class _Layout:
             dots.append((start[0], start[1] + 10))
             return
         label = self.graph.labels.get(w)
-        if label and item.kind == "node" and item.node.kind != "param":
+        if label and item.kind == "node" and item.node.kind != "param" and w not in self.outs:
             texts.append(Text(start[0] + 3, start[1] + SMALL + 1, label))
         deepest = max(q for q, _, _ in reads)
         trunk = [start]

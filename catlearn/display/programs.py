@@ -105,7 +105,8 @@ def _kinds(k: int) -> dict:
     tables = {"and": [all(r) for r in rows], "or": [any(r) for r in rows],
               "xor": [sum(r) % 2 == 1 for r in rows]}
     named = {name: tuple(map(int, t)) for name, t in tables.items()}
-    named.update({"n" + name: tuple(1 - v for v in t) for name, t in named.items()})
+    named.update({("xnor" if name == "xor" else "n" + name): tuple(1 - v for v in t)
+                  for name, t in named.items()})
     if k == 1:
         named = {"buf": (0, 1), "not": (1, 0)}
     if k == 3:
@@ -134,7 +135,14 @@ def gate_label(gate) -> str:
 
 
 def netlist_graph(netlist) -> Graph:
-    """A netlist's gates as boxes, every wire labelled with its net's name."""
+    """A netlist's gates as boxes, every wire labelled with its net's name.
+
+    A latch's present state enters at the top beside the inputs, and its next
+    state leaves at the bottom beside the outputs.
+    """
+    latches = tuple(getattr(netlist, "latches", ()))
     nodes = tuple(Node(gate_label(g), tuple(g.inputs), (g.output,)) for g in netlist.gates)
-    nets = set(netlist.inputs) | {g.output for g in netlist.gates}
-    return Graph(tuple(netlist.inputs), nodes, tuple(netlist.outputs), {n: n for n in nets})
+    inputs = tuple(netlist.inputs) + tuple(latch.output for latch in latches)
+    outputs = tuple(netlist.outputs) + tuple(latch.input for latch in latches)
+    nets = set(inputs) | {g.output for g in netlist.gates}
+    return Graph(inputs, nodes, outputs, {n: n for n in nets})

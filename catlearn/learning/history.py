@@ -7,6 +7,8 @@
 History(2 epochs, last: loss 0.25, accuracy 0.9)
 >>> History.from_arrays(h.arrays()) == h
 True
+>>> [ax.get_title() for ax in h.plot().axes]
+['loss', 'accuracy']
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import math
 from dataclasses import dataclass, fields
 
 import numpy as np
+
+from catlearn import display
+from catlearn.learning.plot import plot_history
 
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
@@ -52,12 +57,19 @@ class History:
             return "History(0 epochs)"
         return f"History({len(self)} epochs, last: {self.summary()})"
 
+    def plot(self, path=None):
+        """A matplotlib figure of the loss and accuracy curves; saved to ``path`` if given."""
+        return plot_history(self, path)
+
+    def _repr_svg_(self) -> str | None:
+        return display.figure_svg(self.plot()) if self.epochs else None
+
     def summary(self) -> str:
         """The last epoch's measured metrics, e.g. ``loss 0.25, accuracy 0.9``."""
         return ", ".join(f"{m.replace('_', ' ')} {getattr(self, m)[-1]:.4g}" for m in METRICS
                          if self.epochs and not math.isnan(getattr(self, m)[-1]))
 
-    def then(self, seconds: float = float("nan"), **metrics: float) -> "History":
+    def then(self, seconds: float = float("nan"), **metrics: float) -> History:
         """This history with one more epoch; unknown metric names are refused."""
         unknown = set(metrics) - set(METRICS)
         if unknown:
@@ -73,7 +85,7 @@ class History:
                 for f in fields(self)}
 
     @staticmethod
-    def from_arrays(arrays) -> "History":
+    def from_arrays(arrays) -> History:
         """The inverse of :meth:`arrays`."""
         columns = {f.name: tuple(float(v) for v in arrays[f"history_{f.name}"])
                    for f in fields(History)}

@@ -1,4 +1,4 @@
-"""Plot a training :class:`~catlearn.learning.history.History`: loss and accuracy per epoch.
+"""Plot a training history: loss and accuracy per epoch (``History.plot`` calls this).
 
 Figures are built with ``matplotlib.figure.Figure`` directly, never through ``pyplot``:
 no GUI backend is ever chosen, so plotting works headless (saving renders with Agg) and a
@@ -18,11 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from catlearn.learning.history import History
 
-
-def plot_history(history: History, path=None):
-    """A figure of the loss (left) and accuracy (right) curves; saved to ``path`` if given.
+def plot_history(history, path=None):
+    """A figure of a :class:`~catlearn.learning.history.History`'s loss (left) and
+    accuracy (right) curves; saved to ``path`` if given.
 
     Validation curves are drawn when they were measured; the accuracy panel is empty
     (and says so) for a model that is not a classifier.
