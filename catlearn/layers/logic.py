@@ -87,49 +87,71 @@ def _side(g: Generator) -> np.ndarray:
 # -- array kernels ------------------------------------------------------------------
 
 
+def take(x, index):
+    """``x[:, index]`` in C order (plain indexing may return a transposed layout)."""
+    return np.take(x, index, axis=-1)
+
+
 def anf(c):
     """``g = c @ ANF``: the cell's coefficients of ``1, a, b, ab``."""
     return c @ ANF
 
 
 def mux_forward(c, a, b):
-    """The cells on gathered inputs: ``g0 + g1 a + g2 b + g3 a b``."""
+    """The cells on gathered inputs: ``g0 + a (g1 + b g3) + b g2``."""
     g = anf(c)
-    return g[:, 0] + a * (g[:, 1] + b * g[:, 3]) + b * g[:, 2]
+    if np.shape(a) != np.shape(b):  # a constant wire meets a batch (higher derivatives)
+        return g[:, 0] + a * (g[:, 1] + b * g[:, 3]) + b * g[:, 2]
+    y = b * g[:, 3]
+    y += g[:, 1]
+    y *= a
+    y += g[:, 0]
+    y += b * g[:, 2]
+    return y
 
 
 def mux_dc_forward(a, b, u):
     """``sum_n u[n, j] w_k(a[n, j], b[n, j])``, the four cell weights ``w``."""
-    u = np.broadcast_to(u, np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(u)))
-    ua, ub = u * a, u * b
-    uab = ua * b
-    moments = np.stack([_rows(u), _rows(ua), _rows(ub), _rows(uab)], axis=-1)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(u))
+    if len(shape) == 1:
+        u, ua = u * np.ones(shape), u * a
+        moments = np.stack([u, ua, u * b, ua * b], axis=-1)
+    else:
+        u, a, b = (np.broadcast_to(v, shape) for v in (u, a, b))
+        ua = u * a
+        moments = np.stack([u.sum(axis=0), ua.sum(axis=0), np.einsum("nj,nj->j", u, b),
+                            np.einsum("nj,nj->j", ua, b)], axis=-1)
     return moments @ ANF.T
 
 
-def _rows(v):
-    return v.sum(axis=0) if v.ndim == 2 else v
-
-
-def mux_partials(c, a, b):
-    """``(dy/da, dy/db)`` of the cells."""
+def mux_partials(c, a, b, dy=1.0):
+    """``(dy dy/da, dy dy/db)`` of the cells, for the cotangent ``dy``."""
     g = anf(c)
-    return g[:, 1] + b * g[:, 3], g[:, 2] + a * g[:, 3]
+    if np.shape(a) != np.shape(b) or np.shape(dy) not in ((), np.shape(a)):
+        return dy * (g[:, 1] + b * g[:, 3]), dy * (g[:, 2] + a * g[:, 3])
+    da = b * g[:, 3]
+    da += g[:, 1]
+    db = a * g[:, 3]
+    db += g[:, 2]
+    if np.shape(dy):
+        da *= dy
+        db *= dy
+    return da, db
 
 
 @functools.lru_cache(maxsize=16)
-def _flat_index(n_in: int, n_out: int, seed: int, batch: int) -> np.ndarray:
-    a, b = wiring(n_in, n_out, seed)
+def _flat_index(n_in: int, n_out: int, seed: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
     rows = np.arange(batch)[:, None] * n_in
-    return np.concatenate([(rows + a).ravel(), (rows + b).ravel()])
+    return tuple((rows + side).ravel() for side in wiring(n_in, n_out, seed))
 
 
 def scatter_add(n_in: int, n_out: int, seed: int, da, db):
-    """``dx[:, i] = sum_{a[j] = i} da[:, j] + sum_{b[j] = i} db[:, j]``: one bincount."""
+    """``dx[:, i] = sum_{a[j] = i} da[:, j] + sum_{b[j] = i} db[:, j]``: bincounts."""
     n = da.shape[0]
-    weights = np.concatenate([da.ravel(), db.ravel()])
-    return np.bincount(_flat_index(n_in, n_out, seed, n), weights,
-                       minlength=n * n_in).reshape(n, n_in)
+    ia, ib = _flat_index(n_in, n_out, seed, n)
+    dx = np.bincount(ia, da.ravel(), minlength=n * n_in)
+    dx += np.bincount(ib, db.ravel(), minlength=n * n_in)
+    return dx.reshape(n, n_in)
 
 
 def _scatter_one(g, dv):
@@ -143,21 +165,20 @@ def logic_forward(g):
     a_idx, b_idx = wiring(*g.data)
 
     def run(c, x):
-        return mux_forward(c, x[:, a_idx], x[:, b_idx])
+        return mux_forward(c, take(x, a_idx), take(x, b_idx))
     return run
 
 
 def logic_dc(g):
     a_idx, b_idx = wiring(*g.data)
-    return lambda c, x, y, dy: mux_dc_forward(x[:, a_idx], x[:, b_idx], dy)
+    return lambda c, x, y, dy: mux_dc_forward(take(x, a_idx), take(x, b_idx), dy)
 
 
 def logic_dx(g):
     a_idx, b_idx = wiring(*g.data)
 
     def run(c, x, y, dy):
-        da, db = mux_partials(c, x[:, a_idx], x[:, b_idx])
-        return scatter_add(*g.data, dy * da, dy * db)
+        return scatter_add(*g.data, *mux_partials(c, take(x, a_idx), take(x, b_idx), dy))
     return run
 
 
@@ -236,25 +257,25 @@ def _rev_logic(g):
 
 def _mux_slopes(i):
     def run(c, a, b, y, dy):
-        return dy * mux_partials(c, a, b)[i]
+        return mux_partials(c, a, b, dy)[i]
     return kernel(run)
 
 
 def _mux_dc_slopes(i):
     def run(a, b, u, z, dz):
-        return u * mux_partials(dz, a, b)[i]
+        return mux_partials(dz, a, b, u)[i]
     return kernel(run)
 
 
 RULES = {
     "logic": Rule(lambda g, xp: logic_forward(g), _rev_logic,
                   (lambda g, xp: logic_dc(g), lambda g, xp: logic_dx(g))),
-    "gather": Rule(lambda g, xp: lambda x: x[:, _side(g)],
+    "gather": Rule(lambda g, xp: lambda x: take(x, _side(g)),
                    lambda g: lambda x, dy: scatter(*g.data)(dy),
                    (lambda g, xp: lambda x, y, dy: _scatter_one(g, dy),)),
     "scatter": Rule(lambda g, xp: lambda v: _scatter_one(g, v),
                     lambda g: lambda v, dx: gather(*g.data)(dx),
-                    (lambda g, xp: lambda v, x, dx: dx[:, _side(g)],)),
+                    (lambda g, xp: lambda v, x, dx: take(dx, _side(g)),)),
     "mux": Rule(kernel(mux_forward), _rev_mux,
                 (kernel(lambda c, a, b, y, dy: mux_dc_forward(a, b, dy)),
                  _mux_slopes(0), _mux_slopes(1))),
