@@ -43,7 +43,7 @@ class BitsData:
 
 def _split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.random.default_rng(seed).permutation(n)
-    cut = n - max(1, int(round(fraction * n)))
+    cut = n - max(1, round(fraction * n))
     return order[:cut], order[cut:]
 
 

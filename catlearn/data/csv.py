@@ -56,7 +56,7 @@ class Table:
         """``source, line N, column 'name'``: where a field is, for messages."""
         return f"{self.source}, line {self.lines[row]}, column {name!r}"
 
-    def without(self, name: str) -> "Table":
+    def without(self, name: str) -> Table:
         """The table without column ``name``."""
         k = self.index(name)
         return Table(self.source, self.columns[:k] + self.columns[k + 1:],

@@ -94,7 +94,7 @@ class Encoding:
                          for b in self.bits]}
 
     @staticmethod
-    def from_json(data: dict) -> "Encoding":
+    def from_json(data: dict) -> Encoding:
         try:
             bits = tuple(Bit(b["column"], b["kind"],
                              float(b["value"]) if b["kind"] != "category" else str(b["value"]))

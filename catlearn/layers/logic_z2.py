@@ -22,8 +22,9 @@ class.  :func:`popcount_argmax` is written once over a small algebra of gates
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,6 @@ from catlearn import z2
 from catlearn.backend import Rule
 from catlearn.core import Generator, Map, trace, wires
 from catlearn.layers.logic import wiring
-
 
 # -- the layer ---------------------------------------------------------------------------
 
