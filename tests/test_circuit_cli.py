@@ -58,12 +58,72 @@ def test_equiv_matches_ports_by_name(run, tmp_path):
     assert (status, out) == (0, "equivalent: yes\n")
 
 
-def test_equiv_beyond_24_inputs_says_it_cannot(run, tmp_path):
+def _adder(bits: int, style: str) -> Netlist:
+    """A ``bits``-bit adder: ripple carry as majority gates (``ripple``), carries as
+    ``g | p c`` with sums from XNORs (``generate``), or ripple with one carry an OR
+    (``broken``, not an adder)."""
+    gates, carry = [], None
+    for i in range(bits):
+        a, b, c = f"a{i}", f"b{i}", f"c{i}"
+        if carry is None:
+            gates += [(f"s{i}", "xor", (a, b)), (c, "and", (a, b))]
+        elif style == "generate":
+            gates += [(f"g{i}", "and", (a, b)), (f"p{i}", "xor", (a, b)),
+                      (f"n{i}", "xnor", (f"p{i}", carry)), (f"s{i}", "not", (f"n{i}",)),
+                      (f"t{i}", "and", (f"p{i}", carry)), (c, "or", (f"g{i}", f"t{i}"))]
+        elif style == "broken" and i == bits // 2:
+            gates += [(f"s{i}", "xor", (a, b, carry)), (c, "or", (a, b, carry))]
+        else:
+            gates += [(f"s{i}", "xor", (a, b, carry)), (f"x{i}", "and", (a, b)),
+                      (f"y{i}", "and", (a, carry)), (f"z{i}", "and", (b, carry)),
+                      (c, "or", (f"x{i}", f"y{i}", f"z{i}"))]
+        carry = c
+    gates.append(("cout", "buf", (carry,)))
+    inputs = [f"a{i}" for i in range(bits)] + [f"b{i}" for i in range(bits)]
+    return Netlist.from_gates(style, inputs, [f"s{i}" for i in range(bits)] + ["cout"], gates)
+
+
+@pytest.mark.skipif(not yosys_available(), reason="yosys is not installed")
+def test_equiv_beyond_24_inputs_asks_yosys(run, tmp_path):
+    for style in ("ripple", "generate", "broken"):
+        save_blif(_adder(16, style), tmp_path / f"{style}.blif")
+    assert len(read_blif(tmp_path / "ripple.blif").inputs) == 32
+    status, out, err = run("equiv", tmp_path / "ripple.blif", tmp_path / "generate.blif")
+    assert (status, out) == (0, "equivalent: yes (proved by yosys's SAT solver)\n"), err
+    status, out, err = run("equiv", tmp_path / "ripple.blif", tmp_path / "broken.blif")
+    assert (status, out) == (1, "equivalent: no (proved by yosys's SAT solver)\n"), err
+
+
+def test_equiv_beyond_24_inputs_without_yosys_says_so(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(circuit_cli, "yosys_available", lambda: False)
     wide = Netlist.from_gates("wide", [f"x{i}" for i in range(25)], ["y"],
                               [("y", "or", [f"x{i}" for i in range(25)])])
     save_blif(wide, tmp_path / "wide.blif")
     status, out, err = run("equiv", tmp_path / "wide.blif", tmp_path / "wide.blif")
-    assert status == 2 and out == "" and "cannot decide" in err
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "cannot decide" in err and "yosys" in err and "not installed" in err
+
+
+@pytest.mark.parametrize("command", [["learn", "{d}"], ["eval", "{d}"], ["equiv", "{d}", "{f}"],
+                                     ["equiv", "{f}", "{d}"],
+                                     ["learn", "{f}", "--out", "{d}"]])
+def test_a_directory_for_a_file_is_one_line(run, tmp_path, command):
+    args = [c.format(d=tmp_path, f=ZOO_DIR / "half_adder.blif") for c in command]
+    status, out, err = run(*args)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert f"{tmp_path} is a directory" in err and "Traceback" not in err
+
+
+def test_learn_with_a_time_limit_writes_its_best_and_fails(run, tmp_path):
+    out_path = tmp_path / "best.blif"
+    status, out, err = run("learn", ZOO_DIR / "add4.blif", "--time-limit", "0.001",
+                           "--out", out_path)
+    lines = out.splitlines()
+    assert status == 1 and lines[0] == "exact match: no" and lines[1].startswith("accuracy: ")
+    assert read_blif(out_path).outputs == read_blif(ZOO_DIR / "add4.blif").outputs
+    assert "output 1/5" in err
+    status, _, err = run("learn", ZOO_DIR / "add4.blif", "--time-limit", "0")
+    assert status == 2 and "--time-limit must be a positive" in err
 
 
 def test_equiv_on_20_inputs_in_chunks():

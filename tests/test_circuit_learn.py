@@ -14,10 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import R, smooth, z2
-from catlearn.circuits import (read_blif, truth_table_inputs, unpack, yosys_available,
+from catlearn.circuits import (Netlist, read_blif, truth_table_inputs, unpack, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import gates as gates_module, learn as learn_module
-from catlearn.circuits import search as search_module, table as table_module
+from catlearn.circuits import search as search_module, stages as stages_module
+from catlearn.circuits import table as table_module
 from catlearn.circuits.convert import from_map
 from catlearn.circuits.gates import Cell, GateNetwork, bind, errors
 from catlearn.circuits.learn import learn
@@ -207,7 +208,8 @@ def test_bad_method_or_vote():
         learn(zoo("half_adder"), vote="plurality")
 
 
-@pytest.mark.parametrize("module", [gates_module, learn_module, search_module, table_module], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [gates_module, learn_module, search_module, stages_module,
+                                    table_module], ids=lambda m: m.__name__)
 def test_doctests(module):
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
 
@@ -215,3 +217,53 @@ def test_doctests(module):
 def test_layers_without_gates_is_refused():
     with pytest.raises(ValueError, match="pass gates too"):
         learn(zoo("half_adder"), layers=3)
+
+
+# -- focusing a stage: supports, projections, samples, recency --------------------------
+
+
+def test_supports_of_an_adder_are_its_lower_bits():
+    table = Table.of(zoo("add4"))
+    found = stages_module.supports(table.y, 8)
+    a, b = table.inputs.index("a0"), table.inputs.index("b0")
+    assert found[0] == {a, b}
+    assert [len(s) for s in found] == [2, 4, 6, 8, 8]
+
+
+def test_a_fit_on_the_projection_is_a_fit_on_every_row():
+    """y = x0 xor x5 of 6 inputs: 4 projected rows, and the netlist is exact on all 64."""
+    names = [f"x{i}" for i in range(6)]
+    target = Netlist.from_gates("t", names, ["y", "z"], [("y", "xor", ("x0", "x5")),
+                                                         ("z", "and", names)])
+    rows = stages_module.projection(frozenset({0, 5}), 6)
+    assert rows.tolist() == [0, 1, 32, 33]
+    result = learn(target, seed=0)
+    assert result.exact and (result.netlist.truth_table() == target.truth_table()).all()
+
+
+def test_sampled_search_checks_every_row():
+    n = 12
+    words = truth_table_inputs(n)
+    table = Table._make("t", [f"x{i}" for i in range(n)], ["y"], words,
+                        (words[0] ^ words[n - 1])[None], 1 << n)
+    assert table.n_rows > stages_module.SAMPLE_ROWS
+    net = GateNetwork(n, (Cell(x=(0, 1), y=(n - 1, 2)),), outputs=(n,))
+    theta, errs, _ = stages_module.sampled(search_module.rda, net, table,
+                                           np.random.default_rng(0), 200)
+    assert errs == 0 and len(stages_module.wrong_rows(net, theta, table)) == 0
+    wrong = np.zeros(net.n_params, np.uint8)  # the constant 0: wrong where x0 != x11
+    assert len(stages_module.wrong_rows(net, wrong, table)) == 1 << (n - 1)
+
+
+def test_focused_wiring_never_draws_a_zero_weight_wire():
+    for seed in range(5):
+        net = stages_module.focused_network([1, 0, 0, 1, 1], 1, gates=6, layers=3,
+                                            choices=2, seed=seed)
+        first = [w for cell in net.cells for w in cell.x + cell.y if w < 5]
+        assert first and not {1, 2} & set(first)
+
+
+def test_a_time_limit_returns_the_best_so_far():
+    result = learn(zoo("add4"), seed=0, time_limit=1e-9)
+    assert not result.exact and 0 <= result.accuracy < 1
+    assert result.netlist.outputs == zoo("add4").outputs

@@ -1,16 +1,21 @@
 """``catlearn circuit``: learn a circuit from a BLIF target, print a truth table, compare two.
 
 * ``catlearn circuit learn TARGET.blif [--method rda|relaxed] [--gates N] [--layers L]
-  [--seed S] [--steps K] [--out LEARNED.blif]`` learns the target's full truth table;
-  progress goes to stderr, then stdout says ``exact match: yes|no``, ``accuracy: 0.xxxx``
-  and ``gates: N``; with ``--out`` the circuit is written (atomically) and yosys, when
-  installed, says whether it is equivalent to the target.
+  [--seed S] [--steps K] [--time-limit SECONDS] [--out LEARNED.blif]`` learns the
+  target's full truth table; progress goes to stderr, then stdout says
+  ``exact match: yes|no``, ``accuracy: 0.xxxx`` and ``gates: N``; with ``--out`` the
+  circuit is written (atomically) and yosys, when installed, says whether it is
+  equivalent to the target.  ``--time-limit`` stops the search with the best circuit
+  found so far.  The exit status is 0 for an exact circuit, 1 otherwise.
 * ``catlearn circuit eval FILE.blif`` prints the truth table.
 * ``catlearn circuit equiv A.blif B.blif`` compares two circuits on every input (up to 24
   inputs; ports are matched by name): ``equivalent: yes`` (exit 0) or ``equivalent: no``
-  and a counterexample (exit 1).  Beyond 24 inputs it says it cannot decide (exit 2).
+  and a counterexample (exit 1).  Beyond 24 inputs yosys's SAT-based check decides
+  (``equivalent: yes|no (proved by yosys)``); without yosys it says it cannot decide
+  (exit 2).
 
-Malformed input is one line on stderr and exit status 2 (``catlearn.cli.main``).
+Malformed input (a damaged file, a directory where a file is expected) is one line on
+stderr and exit status 2 (``catlearn.cli.main``).
 
 >>> a = Netlist.from_gates("a", "xy", "z", [("z", "and", "xy")])
 >>> b = Netlist.from_gates("b", "yx", "z", [("z", "or", "yx")])
@@ -26,6 +31,8 @@ import sys
 import numpy as np
 
 from catlearn.circuits import fit_cli
+from pathlib import Path
+
 from catlearn.circuits.blif import read_blif, save_blif
 from catlearn.circuits.learn import learn
 from catlearn.circuits.search import METHODS
@@ -50,6 +57,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                          "(default 4)")
     p_learn.add_argument("--seed", type=int, default=0)
     p_learn.add_argument("--steps", type=int, help="updates for the largest network")
+    p_learn.add_argument("--time-limit", type=float, metavar="SECONDS",
+                         help="stop with the best circuit found within this many seconds")
     p_learn.add_argument("--out", metavar="LEARNED.blif", help="write the learned circuit")
     p_learn.set_defaults(func=run_learn)
     p_eval = sub.add_parser("eval", help="print a circuit's truth table")
@@ -71,17 +80,34 @@ def _positive(value, name: str) -> None:
         raise ValueError(f"--{name} must be at least 1, got {value}")
 
 
+def _file(path, what: str = "a BLIF file") -> str:
+    """``path`` unless it names a directory (then a ValueError naming it)."""
+    if Path(path).is_dir():
+        raise ValueError(f"{path} is a directory, expected {what}")
+    return path
+
+
+def _read(path):
+    return read_blif(_file(path))
+
+
 def run_learn(args) -> int:
     """``catlearn circuit learn``."""
     for name in ("gates", "layers", "steps"):
         _positive(getattr(args, name), name)
-    target = read_blif(args.target)
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise ValueError(f"--time-limit must be a positive number of seconds, got "
+                         f"{args.time_limit:g}")
+    target = _read(args.target)
+    if args.out:
+        _file(args.out, "a file to write the learned BLIF to")
     if len(target.inputs) > 20:
         raise ValueError(f"{args.target} has {len(target.inputs)} inputs: learning reads "
                          f"the full truth table, limited to 20 inputs")
     print(f"learning {target!r} by {args.method}", file=sys.stderr)
     result = learn(target, args.method, args.gates, args.layers, args.seed, args.steps,
-                   progress=lambda line: print(line, file=sys.stderr, flush=True))
+                   progress=lambda line: print(line, file=sys.stderr, flush=True),
+                   time_limit=args.time_limit)
     print(f"{result.seconds:.2f} s, {result.steps} steps", file=sys.stderr)
     print(f"exact match: {'yes' if result.exact else 'no'}")
     print(f"accuracy: {result.accuracy:.4f}")
@@ -91,7 +117,7 @@ def run_learn(args) -> int:
                   f"catlearn ({args.method}, seed {args.seed})")
         print(f"wrote {args.out}")
         print(_yosys_verdict(args.out, args.target))
-    return 0
+    return 0 if result.exact else 1
 
 
 def _yosys_verdict(learned: str, target: str) -> str:
@@ -108,7 +134,7 @@ def run_eval(args) -> int:
     """``catlearn circuit eval``: the truth table, one row per line (or ``--data``)."""
     if args.data is not None:
         return fit_cli.run_eval_data(args)
-    netlist = read_blif(args.file)
+    netlist = _read(args.file)
     n = len(netlist.inputs)
     if n > args.max_inputs:
         raise ValueError(f"{args.file} has {n} inputs: {1 << n} rows; pass "
@@ -124,12 +150,9 @@ def run_eval(args) -> int:
 
 def run_equiv(args) -> int:
     """``catlearn circuit equiv``: exit 0 when equivalent, 1 with a counterexample."""
-    a, b = read_blif(args.a), read_blif(args.b)
+    a, b = _read(args.a), _read(args.b)
     if len(a.inputs) > EXHAUSTIVE_LIMIT:
-        print(f"cannot decide: {args.a} has {len(a.inputs)} inputs, exhaustive comparison "
-              f"stops at {EXHAUSTIVE_LIMIT} (a SAT-based check such as yosys can)",
-              file=sys.stderr)
-        return 2
+        return _equiv_by_sat(args, a, b)
     found = counterexample(a, b)
     print(f"equivalent: {'yes' if found is None else 'no'}")
     if found is not None:
@@ -137,6 +160,24 @@ def run_equiv(args) -> int:
         for key, path in (("a", args.a), ("b", args.b)):
             print(f"  {path}: " + " ".join(f"{s}={v}" for s, v in found[key].items()))
     return 0 if found is None else 1
+
+
+def _equiv_by_sat(args, a: Netlist, b: Netlist) -> int:
+    """Past the exhaustive limit: yosys's SAT proof, or a plain 'cannot decide'."""
+    _ports_match(a, b)
+    beyond = (f"{args.a} has {len(a.inputs)} inputs, past the {EXHAUSTIVE_LIMIT} that "
+              f"catlearn compares exhaustively")
+    if not yosys_available():
+        print(f"cannot decide: {beyond}, and yosys, which proves equivalence with a SAT "
+              f"solver, is not installed (e.g. 'apt-get install yosys')", file=sys.stderr)
+        return 2
+    try:
+        same = yosys_equivalent(args.a, args.b)
+    except YosysError as error:
+        print(f"cannot decide: {beyond}, and yosys could not: {error}", file=sys.stderr)
+        return 2
+    print(f"equivalent: {'yes' if same else 'no'} (proved by yosys's SAT solver)")
+    return 0 if same else 1
 
 
 def _ports_match(a: Netlist, b: Netlist) -> None:

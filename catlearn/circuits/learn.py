@@ -34,10 +34,13 @@ from catlearn.circuits.netlist import Gate, Netlist
 from catlearn.circuits.rda import vote_rule
 from catlearn.circuits.search import METHODS
 from catlearn.circuits.simplify import simplify
+from catlearn.circuits.stages import (focused_network, is_truth_table, projection, sampled,
+                                      stage_table, supports)
 from catlearn.circuits.table import ZEROS, Table
 
 ZOO = Path(__file__).resolve().parents[2] / "circuits"
 STAGE_SIZES = ((4, 2), (8, 3), (16, 4), (24, 5), (32, 6))  # (gates, layers), tried in turn
+RECENCY = 4.0  # a wire one stage older is drawn as a candidate this many times less often
 
 
 # -- learning a target, output by output or all at once --------------------------------
@@ -68,7 +71,8 @@ class LearnResult:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How to fit: the method, the network sizes to try and their update budget."""
+    """How to fit: the method, the network sizes to try, their update budget, and the
+    time (``time.perf_counter()``) after which the searches stop (None: no limit)."""
 
     method: Callable
     steps: int
@@ -77,27 +81,43 @@ class _Plan:
     choices: int
     options: dict
     say: Callable
+    deadline: float | None = None
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
 
 
-def _fit(plan: _Plan, table: Table, stage: int):
-    """Networks of growing size until one fits exactly: ``(net, theta, errors, steps)``."""
+def _network(plan: _Plan, table: Table, size, seed, weights) -> GateNetwork:
+    gates, layers = size
+    wiring = int(np.random.default_rng(seed).integers(2**31))
+    if weights is None:
+        return GateNetwork.random(len(table.inputs), len(table.outputs), gates, layers,
+                                  plan.choices, wiring)
+    return focused_network(weights, len(table.outputs), gates, layers, plan.choices, wiring)
+
+
+def _fit(plan: _Plan, table: Table, stage: int, weights=None):
+    """Networks of growing size until one fits exactly: ``(net, theta, errors, steps)``,
+    or None when time ran out before any was tried.  ``weights``: the candidate weights
+    of the primary wires (:func:`~catlearn.circuits.stages.focused_network`)."""
     best, used = None, 0
     for attempt, (gates, layers) in enumerate(plan.sizes):
+        if plan.out_of_time():
+            break
         seed = [plan.seed, stage, attempt]
-        net = GateNetwork.random(len(table.inputs), len(table.outputs), gates, layers,
-                                 plan.choices, int(np.random.default_rng(seed).integers(2**31)))
+        net = _network(plan, table, (gates, layers), seed, weights)
         start = time.perf_counter()
         budget = max(100, plan.steps * gates // max(g for g, _ in plan.sizes))
-        theta, errs, steps = plan.method(net, table, np.random.default_rng(seed),
-                                         steps=budget, **plan.options)
+        theta, errs, steps = sampled(plan.method, net, table, np.random.default_rng(seed),
+                                     budget, deadline=plan.deadline, **plan.options)
         used += steps
-        plan.say(f"  {gates} gates x {layers} layers: {errs} wrong bits after {steps} steps "
-                 f"({time.perf_counter() - start:.1f} s)")
+        plan.say(f"  {gates} gates x {layers} layers: {errs} wrong bits of "
+                 f"{table.n_rows} rows after {steps} steps ({time.perf_counter() - start:.1f} s)")
         if best is None or errs < best[2]:
             best = (net, theta, errs)
         if errs == 0:
             return (net, prune(net, theta, table), 0, used)
-    return (*best, used)
+    return None if best is None else (*best, used)
 
 
 def _stage_gates(net, theta, names, output: str, prefix: str) -> list[Gate]:
@@ -109,44 +129,93 @@ def _stage_gates(net, theta, names, output: str, prefix: str) -> list[Gate]:
             for g in stage.gates]
 
 
-def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
-    """Each output by its own network, reading the inputs and every wire learned before.
+def _constant(table: Table, o: int) -> list[Gate]:
+    """Output ``o`` as the constant it most often is (what is left when time ran out)."""
+    ones = int(np.bitwise_count(table.y[o] & table.valid).sum())
+    return [Gate(table.outputs[o], (), (("", "1"),) if 2 * ones > table.n_rows else ())]
 
-    Outputs go in order; one that no network fits exactly waits once for the others
-    (whose wires may help it), then keeps its best fit.
+
+@dataclass
+class _Wires:
+    """The wires a stage may read: names, packed values, supports and birth stages."""
+
+    names: list
+    words: np.ndarray
+    support: list
+    born: list
+    stages: int = 0
+
+    def pool(self, support) -> tuple[list[int], np.ndarray]:
+        """The wires inside ``support`` and their weights ``RECENCY**-age``."""
+        pool = [w for w, s in enumerate(self.support) if s <= support]
+        age = [max(0, self.stages - 1 - self.born[w]) if self.born[w] is not None else 0
+               for w in pool]
+        return pool, RECENCY ** -np.array(age, dtype=float)
+
+    def add(self, gates: list[Gate], support, full: bool, n: int) -> None:
+        values = Netlist("stage", tuple(self.names), tuple(g.output for g in gates),
+                         tuple(gates)).evaluate(self.words)
+        self.support += supports(values, n) if full else [support] * len(gates)
+        self.born += [self.stages] * len(gates)
+        for i in support:
+            if self.born[i] is None:
+                self.born[i] = self.stages
+        self.names += [g.output for g in gates]
+        self.words = np.vstack([self.words, values])
+        self.stages += 1
+
+
+def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
+    """Each output by its own network, reading the inputs and every wire learned before
+    that lies inside the output's support, weighed by recency, on the rows that the
+    support spans (:mod:`catlearn.circuits.stages`).
+
+    Outputs go smallest support first; one that no network fits exactly waits once for
+    the others (whose wires may help it), then keeps its best fit.
     """
-    names, words, gates, used = list(table.inputs), table.x, [], 0
-    queue, waited = list(range(len(table.outputs))), set()
+    n, m, full = len(table.inputs), len(table.outputs), is_truth_table(table)
+    every = frozenset(range(n))
+    wanted = supports(table.y, n) if full else [every] * m
+    wires = _Wires(list(table.inputs), table.x, supports(table.x, n) if full else [
+        frozenset({i}) for i in range(n)], [None] * n)
+    queue, waited, gates, used = sorted(range(m), key=lambda o: len(wanted[o])), set(), [], 0
     while queue:
         o = queue.pop(0)
-        output = table.outputs[o]
-        plan.say(f"output {o + 1}/{len(table.outputs)} ({output}):")
-        stage = Table(table.name, tuple(names), (output,), words, table.y[o:o + 1],
-                      table.n_rows, table.valid)
-        net, theta, errs, steps = _fit(plan, stage, o + len(table.outputs) * (o in waited))
+        plan.say(f"output {o + 1}/{m} ({table.outputs[o]}), support of "
+                 f"{len(wanted[o])} inputs:")
+        pool, weights = wires.pool(wanted[o])
+        rows = projection(wanted[o], n) if full and wanted[o] != every else None
+        stage = stage_table(table, wires.words, wires.names, pool, o, rows)
+        fit = _fit(plan, stage, o + m * (o in waited), weights)
+        if fit is None:
+            plan.say(f"  out of time: {table.outputs[o]} is a constant")
+            gates += _constant(table, o)
+            continue
+        net, theta, errs, steps = fit
         used += steps
-        if errs and queue and o not in waited:
-            plan.say(f"  {output} waits for the other outputs")
+        if errs and queue and o not in waited and not plan.out_of_time():
+            plan.say(f"  {table.outputs[o]} waits for the other outputs")
             queue.append(o)
             waited.add(o)
             continue
-        new = _stage_gates(net, theta, names, output, f"_s{o}")
-        values = Netlist("stage", tuple(names), tuple(g.output for g in new),
-                         tuple(new)).evaluate(words)
-        names += [g.output for g in new]
-        words = np.vstack([words, values])
+        new = _stage_gates(net, theta, [wires.names[w] for w in pool], table.outputs[o],
+                           f"_s{o}")
+        wires.add(new, wanted[o], full, n)
         gates += new
     return gates, used
 
 
 def _joint(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
     """All outputs by one network."""
-    net, theta, _, used = _fit(plan, table, 0)
+    fit = _fit(plan, table, 0)
+    if fit is None:
+        return [g for o in range(len(table.outputs)) for g in _constant(table, o)], 0
+    net, theta, _, used = fit
     return list(net.netlist(theta, "joint", table.inputs, table.outputs).gates), used
 
 
 def _plan(method, vote, gates, layers, scale, seed, steps, choices, population,
-          progress) -> _Plan:
+          progress, deadline) -> _Plan:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     vote_rule(vote, "vote")
@@ -155,7 +224,7 @@ def _plan(method, vote, gates, layers, scale, seed, steps, choices, population,
     sizes = ((gates, layers or 4),) if gates else tuple((g * scale, l) for g, l in STAGE_SIZES)
     options = {"population": population, **({"vote": vote} if method == "rda" else {})}
     return _Plan(METHODS[method], steps or 2000, sizes, seed, choices, options,
-                 progress or (lambda line: None))
+                 progress or (lambda line: None), deadline)
 
 
 def _accuracy(netlist: Netlist, table: Table) -> float:
@@ -167,7 +236,8 @@ def _accuracy(netlist: Netlist, table: Table) -> float:
 def learn(target, method: str = "rda", gates: int | None = None, layers: int | None = None,
           seed: int = 0, steps: int | None = None, *, staged: bool | None = None,
           choices: int = 4, population: int = 64, vote: str = "greedy",
-          inputs=None, outputs=None, progress: Callable | None = None) -> LearnResult:
+          inputs=None, outputs=None, progress: Callable | None = None,
+          time_limit: float | None = None) -> LearnResult:
     """Learn a circuit computing ``target`` on every one of its rows.
 
     Args:
@@ -187,6 +257,8 @@ def learn(target, method: str = "rda", gates: int | None = None, layers: int | N
             :data:`catlearn.circuits.rda.VOTES` (``'greedy'``, ``'majority'``, ``'xor'``).
         inputs, outputs: port names for a truth table or data.
         progress: called with a line of text as learning goes (e.g. ``print``).
+        time_limit: seconds after which the searches stop and the best circuit found so
+            far is returned (outputs not reached yet become constants).
 
     Raises:
         ValueError: a bad method or vote, a table of the wrong shape, conflicting rows,
@@ -198,9 +270,10 @@ def learn(target, method: str = "rda", gates: int | None = None, layers: int | N
     """
     table = Table.of(target, inputs, outputs)
     staged = (len(table.outputs) > 1 and gates is None) if staged is None else staged
-    plan = _plan(method, vote, gates, layers, 1 if staged else len(table.outputs), seed,
-                 steps, choices, population, progress)
     start = time.perf_counter()
+    plan = _plan(method, vote, gates, layers, 1 if staged else len(table.outputs), seed,
+                 steps, choices, population, progress,
+                 None if time_limit is None else start + time_limit)
     found, used = (_staged if staged else _joint)(plan, table)
     netlist = simplify(Netlist(table.name, table.inputs, table.outputs, tuple(found)))
     accuracy = _accuracy(netlist, table)

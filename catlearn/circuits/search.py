@@ -25,6 +25,7 @@ Both fit a :class:`~catlearn.circuits.gates.GateNetwork` to every row of a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,11 @@ MAX_FLOATS = 4096  # Smooth lanes (population x rows)
 
 
 # -- reverse derivative ascent ----------------------------------------------------------
+
+
+def _late(deadline: float | None) -> bool:
+    """True once ``time.perf_counter()`` has passed ``deadline`` (None: never)."""
+    return deadline is not None and time.perf_counter() > deadline
 
 
 def _population(population: int, table: Table, copies: int) -> int:
@@ -94,7 +100,7 @@ def _weighted(words, masks, weights):
 
 
 def rda(net: GateNetwork, table: Table, rng, steps: int = 2000, population: int = 16,
-        vote: str = "greedy", patience: int = 300):
+        vote: str = "greedy", patience: int = 300, deadline: float | None = None):
     """Reverse derivative ascent on the whole table; returns ``(theta, errors, steps)``.
 
     Member ``p``'s lanes hold the table once per output ``o``, with the cotangent 1 on
@@ -125,7 +131,7 @@ def rda(net: GateNetwork, table: Table, rng, steps: int = 2000, population: int 
         wrong = np.bitwise_or.reduce(wrong, axis=0)  # block o keeps output o's errors
         stalled = search.record(_weighted(wrong, masks, weights), patience,
                                 np.bitwise_count(wrong).sum(axis=(1, 2)))
-        if search.found[1] == 0:
+        if search.found[1] == 0 or _late(deadline):
             return (*search.found, step)
         search.theta[stalled] = rng.integers(0, 2, (len(stalled), q))
         sens = broadcast_stack(bwd(*out[:k], *cotangents)[:q], (p, m * w)).reshape(q, p, m, w)
@@ -156,7 +162,8 @@ def _relaxed_loss(net: GateNetwork, n_out: int):
 
 
 def relaxed(net: GateNetwork, table: Table, rng, steps: int = 3000, population: int = 16,
-            patience: int = 600, rate: float = 0.1, check: int = 25):
+            patience: int = 600, rate: float = 0.1, check: int = 25,
+            deadline: float | None = None):
     """Adam on the relaxed network, rounded and checked in Z2 every ``check`` steps.
 
     The parameters are ``sigmoid(logits)``: one ``sigmoid`` over all the logits of the
@@ -164,7 +171,8 @@ def relaxed(net: GateNetwork, table: Table, rng, steps: int = 3000, population: 
     the two is lens composition, done on arrays).  The update is the ``put`` of the Adam
     optimizer lens of :mod:`catlearn.learning.optim` (fed ``-gradient``, as adaptive
     optimizers expect); a restarted member's moments are reset, the step count is shared.
-    Returns ``(theta, errors, steps)``.
+    Returns ``(theta, errors, steps)``; past ``deadline`` (``time.perf_counter()``)
+    the best so far.
 
     >>> net = GateNetwork.random(2, 1, gates=1, layers=1, choices=1)
     >>> relaxed(net, Table.of([[0], [1], [1], [1]]), np.random.default_rng(0))[1]
@@ -196,7 +204,7 @@ def relaxed(net: GateNetwork, table: Table, rng, steps: int = 3000, population: 
         if step % check == 0:
             search.theta = (logits > 0).astype(np.uint8)
             stalled = search.record(errors(net, search.theta, table), patience // check)
-            if search.found[1] == 0:
+            if search.found[1] == 0 or _late(deadline):
                 return (*search.found, step)
             logits[stalled] = rng.normal(0.0, 1.0, (len(stalled), q))
             moment[stalled], square[stalled] = 0.0, 0.0
