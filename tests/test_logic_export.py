@@ -101,3 +101,14 @@ def test_levelled_reads_every_two_input_function():
         assert truth_table(n.gates[0]) == tuple(table)
         words = pack([[0, 0], [0, 1], [1, 0], [1, 1]])
         assert (Levelled(n).evaluate(words) == n.evaluate(words)).all()
+
+
+def test_doctests():
+    import doctest
+
+    from catlearn.circuits import classifier, datasets, levelled
+    from catlearn.data import csv, encode
+    from catlearn.layers import logic, logic_net
+    for module in (logic, logic_z2, logic_net, classifier, levelled, datasets, csv, encode):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
