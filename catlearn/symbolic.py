@@ -4,12 +4,16 @@ The Symbolic backend uses the Smooth backend's table of rules with sympy in
 place of numpy: arrays of sympy expressions, a batch axis of length one on
 data wires.  It never uses fused kernels, so ``R(f)`` is built from the
 generators' reverse derivatives as written in :mod:`catlearn.smooth`, and
-what it prints is what the chain rule computes.
+what it prints is what the chain rule computes.  A program built in Smooth,
+whose fused reverses ``R_i[g]`` are numpy kernels, reads here with each fused
+reverse run by ``g``'s traced rule (:meth:`catlearn.backend.Backend.implement`).
 
 >>> from catlearn import smooth, symbolic, R
 >>> f = smooth.sigmoid(1) >> smooth.scale(2.0, 1)
 >>> symbolic.formulas(R(f), ["x", "dy"])
 [0.5*dy0/cosh(x0/2)**2]
+>>> symbolic.formulas(R(smooth.relu(1)), ["x", "dy"])
+[dy0*Heaviside(x0, 0)]
 """
 
 from __future__ import annotations
