@@ -162,7 +162,8 @@ def test_long_types_fold():
 
 def test_a_model_prints_as_a_table_of_layers_and_parameters():
     model = interpret(mlp_diagram([3, 4, 2]), smooth.backend)
-    table = display.summary(model.para)
+    table = str(model)
+    assert table == display.summary(model.para)
     lines = table.splitlines()
     assert lines[0].split() == ["layer", "output", "parameters", "count"]
     assert "layer1.W: P^4x3" in table and lines[1].split()[-1] == "12"
@@ -188,3 +189,16 @@ def test_fit_shows_no_bar_in_a_pipe():
     import importlib
     fit = importlib.import_module("catlearn.learning.fit")
     assert not fit._interactive()  # pytest captures stderr: not a terminal, not a kernel
+
+
+def test_diagrams_display_in_a_notebook():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from catlearn.diagrams import drawing
+    shell = InteractiveShell.instance()
+    try:
+        drawing._register_with_ipython()
+        bundle, _ = shell.display_formatter.format(adder_diagram(1))
+    finally:
+        InteractiveShell.clear_instance()
+    assert ">xor<" in bundle["image/svg+xml"]

@@ -34,6 +34,7 @@ from typing import Mapping
 import numpy as np
 from discopy import markov
 
+from catlearn import display
 from catlearn.core import Map, Ty, trace, wires
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.meaning import InterpretError, semantics
@@ -67,6 +68,13 @@ class Model(Parametrised):
 
     def __repr__(self) -> str:
         return "Model" + repr(self.para)[len("Para"):]
+
+    def __str__(self) -> str:
+        """A table of the layers and their parameters (see :func:`catlearn.display.summary`)."""
+        return display.summary(self.para)
+
+    def _repr_svg_(self) -> str:
+        return display.para_svg(self.para)
 
     def bind(self, values: Mapping) -> tuple:
         """The parameter arrays in the map's order, each checked against its wire.
