@@ -29,7 +29,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, FileNotFoundError) as error:
+    except (ValueError, TypeError, OSError) as error:  # OSError: missing file, directory
         print(f"catlearn {args.command}: error: {error}", file=sys.stderr)
         return 2
 

@@ -198,9 +198,13 @@ MNIST_FILES = {
 
 def _mnist_directories(directory: str | Path | None) -> list[Path]:
     if directory is not None:
-        return [Path(directory)]
+        return [Path(directory), Path(directory) / "mnist"]
     root = os.environ.get("CATLEARN_DATA")
     return [] if not root else [Path(root) / "mnist", Path(root)]
+
+
+def _state(folder: Path) -> str:
+    return "" if folder.is_dir() else " (not a folder)" if folder.exists() else " (does not exist)"
 
 
 def _find(stem: str, directories: list[Path]) -> Path:
@@ -209,14 +213,14 @@ def _find(stem: str, directories: list[Path]) -> Path:
         for candidate in (folder / stem, folder / f"{stem}.gz"):
             if candidate.is_file():
                 return candidate
-    searched = ", ".join(f"{d}{'' if d.is_dir() else ' (does not exist)'}" for d in directories)
+    searched = ", ".join(f"{d}{_state(d)}" for d in directories)
     every = ", ".join(f"{s}.gz" for pair in MNIST_FILES.values() for s in pair)
     raise FileNotFoundError(
         f"MNIST file {stem} (or {stem}.gz) not found; searched: "
         f"{searched or 'nothing (no directory given and CATLEARN_DATA is not set)'}. "
         f"Download the MNIST idx files ({every}; raw or gzipped) into one of these directories, "
-        "or pass directory=... or set CATLEARN_DATA to a directory holding them (or a 'mnist' "
-        "folder of them)."
+        "or name that folder (or its parent holding a 'mnist' folder) with --data-dir DIR on "
+        "the command line, directory=DIR in Python, or the environment variable CATLEARN_DATA."
     )
 
 

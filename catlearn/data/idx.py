@@ -4,7 +4,8 @@ An idx file is a header followed by one big-endian array:
 two zero bytes, a type code, the number of dimensions ``k``, then ``k``
 unsigned 32-bit big-endian sizes, then the array's bytes in C order.
 Every malformed file (bad magic number, unknown type code, truncated header or
-data, trailing bytes, damaged gzip stream) raises ``ValueError`` naming the file.
+data, trailing bytes, damaged gzip stream, a directory given for the file) raises
+:class:`~catlearn.errors.DataError` (a ``ValueError``) naming the file.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny-idx2-ubyte"
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from catlearn.errors import DataError
+
 # Type codes of the idx format (all multi-byte types are big-endian).
 IDX_TYPES = {
     0x08: np.dtype(">u1"),
@@ -40,10 +43,12 @@ CHUNK = 1 << 24
 
 def _open(path: Path):
     """Open ``path`` for reading, through gzip when its first two bytes say so."""
+    if path.is_dir():
+        raise DataError(f"{path} is a directory; expected an idx file")
     with open(path, "rb") as probe:
         compressed = probe.read(2) == GZIP_MAGIC
     if path.suffix == ".gz" and not compressed:
-        raise ValueError(f"{path}: named .gz but is not gzip-compressed (no gzip magic bytes 1f 8b)")
+        raise DataError(f"{path}: named .gz but is not gzip-compressed (no gzip magic bytes 1f 8b)")
     return gzip.open(path, "rb") if compressed else open(path, "rb")
 
 
@@ -62,9 +67,9 @@ def _read_exact(stream, n: int) -> bytes:
 def _header(path: Path, stream) -> tuple[np.dtype, tuple[int, ...]]:
     magic = _read_exact(stream, 4)
     if len(magic) < 4:
-        raise ValueError(f"{path}: truncated idx header ({len(magic)} bytes, expected at least 4)")
+        raise DataError(f"{path}: truncated idx header ({len(magic)} bytes, expected at least 4)")
     if magic[:2] != b"\0\0" or magic[2] not in IDX_TYPES or magic[3] == 0:
-        raise ValueError(
+        raise DataError(
             f"{path}: bad idx magic number 0x{magic.hex()} (expected 0x0000TTKK with type code "
             f"TT in {sorted(f'{t:02x}' for t in IDX_TYPES)} and KK >= 1 dimensions); "
             "is this an idx file?"
@@ -72,16 +77,16 @@ def _header(path: Path, stream) -> tuple[np.dtype, tuple[int, ...]]:
     k = magic[3]
     raw = _read_exact(stream, 4 * k)
     if len(raw) < 4 * k:
-        raise ValueError(f"{path}: truncated idx header (expected {k} dimension sizes)")
+        raise DataError(f"{path}: truncated idx header (expected {k} dimension sizes)")
     return IDX_TYPES[magic[2]], tuple(int(s) for s in np.frombuffer(raw, ">u4"))
 
 
 def _guarded(path: Path, read):
-    """Run ``read`` and turn a damaged gzip stream into a ValueError naming the file."""
+    """Run ``read`` and turn a damaged gzip stream into a DataError naming the file."""
     try:
         return read()
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
-        raise ValueError(f"{path}: damaged gzip stream ({error})") from error
+        raise DataError(f"{path}: damaged gzip stream ({error})") from error
 
 
 def idx_header(path: str | Path) -> tuple[np.dtype, tuple[int, ...]]:
@@ -123,18 +128,21 @@ def read_idx(path: str | Path, limit: int | None = None) -> np.ndarray:
             nbytes = dtype.itemsize * int(np.prod(shape, dtype=object))
             data = _read_exact(stream, nbytes)
             if len(data) < nbytes:
-                raise ValueError(
+                raise DataError(
                     f"{path}: truncated: the header promises shape {shape} ({nbytes} bytes of "
                     f"data) but the file holds only {len(data)}"
                 )
             if complete and stream.read(1):
-                raise ValueError(
+                raise DataError(
                     f"{path}: unexpected bytes after the {nbytes} bytes of data of shape {shape}; "
                     "wrong dimensions in the header?"
                 )
         return data, dtype, shape
 
     data, dtype, shape = _guarded(path, read)
+    if len(shape) > 32:  # numpy's limit on dimensions
+        raise DataError(f"{path}: the header gives {len(shape)} dimensions; "
+                        "numpy holds at most 32")
     array = np.frombuffer(data, dtype).reshape(shape)
     if not dtype.isnative and dtype.itemsize > 1:
         array = array.astype(dtype.newbyteorder("="))

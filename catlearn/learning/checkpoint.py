@@ -115,8 +115,8 @@ def load(path, params: Ty, state: Ty) -> Checkpoint:
     both shapes when the checkpoint was written for another model or optimizer.
     """
     stored = read(path)
-    values = _matching(path, stored.params, "parameter", params, "model")
-    states = _matching(path, stored.state, "optimizer state", state, "optimizer")
+    values = matching(path, stored.params, "parameter", params, "model")
+    states = matching(path, stored.state, "optimizer state", state, "optimizer")
     return Checkpoint(values, states, stored.epoch, stored.history, stored.spec)
 
 
@@ -225,7 +225,7 @@ def _history(path: Path, arrays: dict) -> History:
     return History.from_arrays(arrays)
 
 
-def _matching(path, values: tuple, what: str, wires: Ty, owner: str) -> tuple:
+def matching(path, values: tuple, what: str, wires: Ty, owner: str) -> tuple:
     if len(values) != len(wires):
         raise DataError(f"checkpoint {path} holds {len(values)} {what} arrays but this {owner} "
                         f"has {len(wires)} ({wires}): it was written for a different {owner}")

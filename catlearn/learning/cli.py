@@ -17,17 +17,25 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pathlib import Path
+
 from catlearn import data as datasets
-from catlearn.learning import loss as losses, optim
+from catlearn.learning import checkpoint as checkpoints, loss as losses, optim
 from catlearn.learning.fit import evaluate, fit
-from catlearn.learning.models import HIDDEN, init_params, mlp
+from catlearn.learning.models import HIDDEN, MLP, init_params
+from catlearn.learning.saving import Scaling, spec_of
 
 DEFAULTS = {
-    "iris": dict(model="mlp:16", optimizer="adam", lr=0.01, epochs=50, batch_size=16),
-    "digits": dict(model="mlp:32", optimizer="sgd", lr=0.1, epochs=20, batch_size=32),
-    "mnist": dict(model="mlp:128", optimizer="adam", lr=0.001, epochs=3, batch_size=64),
+    "iris": dict(model="mlp:16", optimizer="adam", lr=0.01, epochs=50, batch_size=16,
+                 scaling="standardise"),
+    "digits": dict(model="mlp:32", optimizer="adam", lr=0.01, epochs=30, batch_size=32,
+                   scaling="standardise"),
+    "mnist": dict(model="mlp:128", optimizer="adam", lr=0.001, epochs=3, batch_size=64,
+                  scaling=None),
 }
 TEST_FRACTION = 0.2  # iris and digits; MNIST has its own test set
+DEFAULT_SEED, DEFAULT_LOSS = 1, "softmax_cross_entropy"
+SCALINGS = ("standardise", None)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -39,12 +47,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    f"(default per data set: {_defaults('model')})")
     p.add_argument("--optimizer", choices=sorted(optim.OPTIMIZERS),
                    help=f"default per data set: {_defaults('optimizer')}")
-    p.add_argument("--loss", choices=sorted(losses.LOSSES), default="softmax_cross_entropy")
+    p.add_argument("--loss", choices=sorted(losses.LOSSES),
+                   help=f"default: {DEFAULT_LOSS}")
     p.add_argument("--epochs", type=int, help=f"default: {_defaults('epochs')}")
     p.add_argument("--batch-size", type=int, help=f"default: {_defaults('batch_size')}")
     p.add_argument("--lr", type=float, help=f"learning rate; default: {_defaults('lr')}")
-    p.add_argument("--seed", type=int, default=1, help="seed of the split, the initial "
-                   "parameters and the shuffling (default: 1)")
+    p.add_argument("--seed", type=int, help="seed of the split, the initial "
+                   f"parameters and the shuffling (default: {DEFAULT_SEED})")
     p.add_argument("--save", metavar="PATH", help="checkpoint (.npz) rewritten after every epoch")
     p.add_argument("--resume", metavar="PATH", help="continue from this checkpoint")
     p.add_argument("--plot", metavar="FILE", help="save the loss and accuracy curves here")
@@ -84,11 +93,11 @@ def parse_model(spec: str) -> tuple[tuple[int, ...], str]:
     return hidden, activation
 
 
-def load(name: str, seed: int, data_dir=None, limit: int | None = None):
-    """``(train, test)`` as pairs ``(x, y)``, features flattened (Iris standardised);
-    ``limit`` keeps the first training examples only."""
-    if limit is not None and limit < 1:
-        raise ValueError(f"--limit must be a positive number of examples, got {limit}")
+def load(name: str, seed: int, data_dir=None, limit: int | None = None,
+         scaling: str | None = None):
+    """``(train, test, scaling)``: pairs ``(x, y)``, features flattened and scaled by
+    ``scaling`` (``"standardise"``: per-feature statistics of the training split; ``None``:
+    as loaded); ``limit`` keeps the first training examples only."""
     if name == "mnist":
         train = datasets.load_mnist(data_dir, "train", limit)
         test = datasets.load_mnist(data_dir, "test")
@@ -96,36 +105,101 @@ def load(name: str, seed: int, data_dir=None, limit: int | None = None):
         train, test = datasets.load(name).split(TEST_FRACTION, seed=seed)
         train = train.subset(slice(limit), train.name)
     x, x_test = (d.x.reshape(len(d), -1) for d in (train, test))
-    if name == "iris":  # centimetres on different scales: standardise with training statistics
-        mean, std = x.mean(axis=0), x.std(axis=0)
-        x, x_test = (x - mean) / std, (x_test - mean) / std
-    return (x, train.y), (x_test, test.y)
+    if scaling not in SCALINGS:
+        raise ValueError(f"unknown input scaling {scaling!r}; choose one of {SCALINGS}")
+    scale = Scaling.standardise(x) if scaling == "standardise" else None
+    if scale is not None:
+        x, x_test = scale(x), scale(x_test)
+    return (x, train.y), (x_test, test.y), scale
+
+
+def _check_flags(args) -> None:
+    """Refuse counts that cannot run, naming the flag."""
+    for flag, value, least in (("--epochs", args.epochs, 1), ("--batch-size", args.batch_size, 1),
+                               ("--limit", args.limit, 1), ("--seed", args.seed, 0)):
+        if value is not None and value < least:
+            kind = "positive" if least else "non-negative"
+            raise ValueError(f"{flag} must be a {kind} integer, got {value}")
+    for flag, path in (("--resume", args.resume), ("--save", args.save), ("--plot", args.plot)):
+        if path is not None and Path(path).is_dir():
+            raise ValueError(f"{flag} {path} is a directory; expected a file")
+
+
+def _settings(args, stored) -> dict:
+    """Per-data-set defaults, then what a resumed checkpoint was trained with, then flags."""
+    settings = dict(DEFAULTS[args.dataset], seed=DEFAULT_SEED, loss=DEFAULT_LOSS)
+    if stored is not None:
+        trained = stored.spec.get("train", {})
+        if trained.get("dataset", args.dataset) != args.dataset:
+            raise ValueError(f"--resume {args.resume} was trained on {trained['dataset']}, "
+                             f"not {args.dataset}")
+        for key in ("seed", "scaling"):
+            if key in trained and _flag(args, key) not in (None, trained[key]):
+                raise ValueError(f"--resume {args.resume} was trained with --{key} "
+                                 f"{trained[key]}, not {_flag(args, key)}")
+        settings.update({k: v for k, v in trained.items() if k in settings and k != "epochs"})
+    settings.update({k: _flag(args, k) for k in settings if _flag(args, k) is not None})
+    return settings
+
+
+def _flag(args, key: str):
+    """The value of flag ``--key``, ``None`` when not given (or no such flag)."""
+    return getattr(args, key, None)
+
+
+def _model(args, settings, stored, n_in: int, n_out: int) -> MLP:
+    """The model the flags ask for, or the checkpoint's; a mismatch says which differs."""
+    hidden, activation = parse_model(settings["model"])
+    asked = MLP((n_in, *hidden, n_out), activation)
+    if stored is None or "model" not in stored.spec:
+        return asked
+    held = MLP.from_dict(stored.spec["model"])
+    if args.model is not None and held != asked:
+        raise ValueError(f"--model {args.model} builds {asked}, but --resume {args.resume} "
+                         f"holds {held}; leave out --model to continue that model")
+    if (held.sizes[0], held.sizes[-1]) != (n_in, n_out):
+        raise ValueError(f"--resume {args.resume} holds {held}, but {args.dataset} has "
+                         f"{n_in} features and {n_out} classes")
+    return held
+
+
+def _epochs_left(args, settings, stored) -> None:
+    done = 0 if stored is None else stored.epoch
+    if stored is not None and settings["epochs"] <= done:
+        given = "" if args.epochs is not None else " (the default)"
+        raise ValueError(f"--resume {args.resume} has already trained {done} epochs and "
+                         f"--epochs is {settings['epochs']}{given}: nothing to train; give "
+                         f"--epochs greater than {done}")
 
 
 def run(args) -> int:
     """Train as ``args`` say; print a summary and ``test accuracy: ...`` last."""
-    settings = {k: getattr(args, k) if getattr(args, k) is not None else v
-                for k, v in DEFAULTS[args.dataset].items()}
-    hidden, activation = parse_model(settings["model"])
-    (x, y), (x_test, y_test) = load(args.dataset, args.seed, args.data_dir, args.limit)
-    model = mlp([x.shape[1], *hidden, int(max(y.max(), y_test.max())) + 1], activation)
+    _check_flags(args)
+    stored = checkpoints.read(args.resume) if args.resume else None
+    settings = _settings(args, stored)
+    _epochs_left(args, settings, stored)
+    (x, y), (x_test, y_test), scaling = load(args.dataset, settings["seed"], args.data_dir,
+                                             args.limit, settings["scaling"])
+    spec = _model(args, settings, stored, x.shape[1], int(max(y.max(), y_test.max())) + 1)
+    model = spec.build()
     print(f"{args.dataset}: {len(x)} training and {len(x_test)} test examples; model "
           f"{settings['model']} {model}; {settings['optimizer']} lr {settings['lr']}, "
-          f"{args.loss}, batch {settings['batch_size']}, {settings['epochs']} epochs")
+          f"{settings['loss']}, batch {settings['batch_size']}, {settings['epochs']} epochs")
     params, _, history = fit(
-        model, None if args.resume else init_params(model, args.seed), (x, y),
-        loss=args.loss, optimizer=settings["optimizer"], lr=settings["lr"],
-        epochs=settings["epochs"], batch_size=settings["batch_size"], seed=args.seed,
+        model, None if args.resume else init_params(model, settings["seed"]), (x, y),
+        loss=settings["loss"], optimizer=settings["optimizer"], lr=settings["lr"],
+        epochs=settings["epochs"], batch_size=settings["batch_size"], seed=settings["seed"],
         validation=(x_test, y_test), progress=False if args.no_progress else None,
-        checkpoint=args.save, resume=args.resume, backend=args.backend, devices=args.devices)
+        checkpoint=args.save, resume=args.resume, backend=args.backend, devices=args.devices,
+        spec=spec_of(spec, scaling, dataset=args.dataset, **settings))
     if args.plot:
         from catlearn.learning.plot import plot_history
         plot_history(history, args.plot)
         print(f"plot: {args.plot}")
     if args.save:
         print(f"checkpoint: {args.save}")
-    result = evaluate(model, params, (x_test, y_test), loss=args.loss)
-    print(f"train loss: {history.loss[-1]:.4f}" if len(history) else "no epoch trained")
+    result = evaluate(model, params, (x_test, y_test), loss=settings["loss"])
+    print(f"train loss: {history.loss[-1]:.4f}")
     print(f"test accuracy: {result['accuracy']:.4f}")
     sys.stdout.flush()
     return 0

@@ -61,7 +61,7 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
         seed: int = 0, validation=None, progress: bool | None = None, checkpoint=None,
         resume=None, callbacks: Sequence[Callable] = (), backend: str = "numpy",
-        devices: int | None = None) -> Fit:
+        devices: int | None = None, spec: dict | None = None) -> Fit:
     """Train ``model`` from ``params`` on ``data = (x, y)``.
 
     Args:
@@ -76,6 +76,8 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         epochs: total number of epochs (a resumed run continues up to it).
         progress: a tqdm bar on stderr; ``None``: only when stderr is a terminal.
         checkpoint: path of an ``.npz`` rewritten atomically after every epoch.
+        spec: a JSON-able dict stored in each checkpoint (how to rebuild the model; see
+            :mod:`~catlearn.learning.saving`).
         resume: path of a checkpoint to continue from (parameters, optimizer state,
             epochs done and history).
         callbacks: ``f(epoch, history, params)`` after every epoch (and its checkpoint).
@@ -121,7 +123,7 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
             bar.set_postfix_str(history.summary())
             if checkpoint is not None:
                 checkpoints.save(checkpoint, checkpoints.Checkpoint(params, state, epoch + 1,
-                                                                    history))
+                                                                    history, spec or {}))
             for callback in callbacks:
                 callback(epoch + 1, history, params)
     return Fit(tuple(params), tuple(state), history)

@@ -10,11 +10,21 @@ before a ``relu``, Glorot-uniform otherwise, zero biases, drawn in parameter ord
 Para(P^8x4 @ P^8 @ P^3x8 @ P^3; R^4 -> R^3)
 >>> [p.shape for p in init_params(model, seed=0)]
 [(8, 4), (8,), (3, 8), (3,)]
+
+:class:`MLP` is the same model as a specification: a value that a checkpoint stores as
+JSON and that rebuilds the ``Para``.
+
+>>> spec = MLP((4, 8, 3))
+>>> spec, str(spec), MLP.from_dict(spec.to_dict()) == spec
+(MLP(sizes=(4, 8, 3), activation='relu', output=None), 'mlp 4-8-3 relu', True)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from catlearn import layers
+from catlearn.errors import DataError
 from catlearn.para import Para
 
 HIDDEN = ("relu", "sigmoid", "tanh")
@@ -39,3 +49,44 @@ def mlp(sizes, activation: str = "relu", output: str | None = None) -> Para:
 def init_params(model: Para, seed=0) -> tuple:
     """Seeded initial parameters of ``model`` (see :func:`catlearn.layers.init`)."""
     return layers.init(model, seed)
+
+
+@dataclass(frozen=True)
+class MLP:
+    """The specification of :func:`mlp`: layer sizes, hidden and output activations."""
+
+    sizes: tuple
+    activation: str = "relu"
+    output: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "sizes", tuple(int(n) for n in self.sizes))
+        mlp(self.sizes, self.activation, self.output)  # refuses bad sizes or activations
+
+    def __str__(self) -> str:
+        out = f" -> {self.output}" if self.output else ""
+        return f"mlp {'-'.join(map(str, self.sizes))} {self.activation}{out}"
+
+    def build(self) -> Para:
+        """The model ``mlp(sizes, activation, output)``."""
+        return mlp(self.sizes, self.activation, self.output)
+
+    def to_dict(self) -> dict:
+        """The JSON-able form that checkpoints store."""
+        return {"kind": "mlp", "sizes": list(self.sizes), "activation": self.activation,
+                "output": self.output}
+
+    @staticmethod
+    def from_dict(spec) -> "MLP":
+        """The inverse of :meth:`to_dict`; :class:`DataError` says what is wrong."""
+        if not isinstance(spec, dict) or spec.get("kind") != "mlp":
+            raise DataError(f"not an MLP specification: {spec!r}")
+        sizes, activation, output = (spec.get(k) for k in ("sizes", "activation", "output"))
+        if not (isinstance(sizes, list) and all(type(n) is int for n in sizes)):
+            raise DataError(f"MLP specification: sizes must be a list of integers, got {sizes!r}")
+        if not isinstance(activation, str) or not (output is None or isinstance(output, str)):
+            raise DataError(f"MLP specification: bad activations {activation!r}, {output!r}")
+        try:
+            return MLP(tuple(sizes), activation, output)
+        except (ValueError, TypeError) as error:
+            raise DataError(f"MLP specification: {error}") from None

@@ -1,0 +1,110 @@
+"""Checkpoints: damaged files give one clean error; the model's specification round-trips;
+``catlearn train`` refuses flags that cannot run and resumes the stored model."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from catlearn import cli
+from catlearn.errors import DataError
+from catlearn.learning import checkpoint as checkpoints
+from catlearn.learning.history import History
+from catlearn.learning.models import MLP, init_params
+from catlearn.learning.saving import Scaling, load, save
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "good.npz"
+    spec = MLP((4, 5, 3))
+    save(path, spec, init_params(spec.build()), scaling=Scaling([0.0] * 4, [2.0] * 4),
+         history=History().then(loss=1.0), epoch=1, dataset="iris")
+    return path
+
+
+def damaged(good, tmp_path):
+    data = good.read_bytes()
+    flipped = bytearray(data)
+    flipped[len(data) // 3] ^= 0x10
+    return {"empty": b"", "truncated": data[:len(data) // 2], "bit-flipped": bytes(flipped),
+            "random": os.urandom(len(data)), "text": b"not a checkpoint\n"}
+
+
+def test_a_saved_model_loads_with_its_specification_and_scaling(good):
+    saved = load(good)
+    assert saved.spec == MLP((4, 5, 3)) and saved.scaling.scale == [2.0] * 4
+    assert saved.checkpoint.spec["train"] == {"dataset": "iris"}
+    x = np.ones((2, 4))
+    np.testing.assert_array_equal(saved.predict(x), saved.predict(x * 1.0))
+    assert saved.classify(x).shape == (2,)
+
+
+def test_a_para_is_refused_with_what_to_pass_instead(tmp_path):
+    with pytest.raises(TypeError, match="specification"):
+        save(tmp_path / "m.npz", MLP((2, 2)).build(), init_params(MLP((2, 2)).build()))
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "bit-flipped", "random", "text"])
+def test_every_damaged_file_is_a_data_error_naming_it(good, tmp_path, kind):
+    path = tmp_path / f"{kind}.npz"
+    path.write_bytes(damaged(good, tmp_path)[kind])
+    with pytest.raises(DataError, match=str(path)) as error:
+        checkpoints.read(path)
+    assert "pickle" not in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_directory_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="directory"):
+        checkpoints.read(tmp_path)
+
+
+def test_pickled_members_are_refused_without_advice_to_unpickle(tmp_path):
+    path = tmp_path / "objects.npz"
+    np.savez(path, epoch=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(DataError, match="only numbers and text") as error:
+        checkpoints.read(path)
+    assert "allow_pickle" not in str(error.value)
+
+
+def train(*args) -> int:
+    return cli.main(["train", "iris", "--no-progress", *args])
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "bit-flipped", "random"])
+def test_resume_on_a_damaged_file_is_one_line_and_exit_2(good, tmp_path, kind, capsys):
+    path = tmp_path / f"{kind}.npz"
+    path.write_bytes(damaged(good, tmp_path)[kind])
+    assert train("--resume", str(path)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--epochs", "0"], "--epochs must be a positive integer, got 0"),
+    (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["--batch-size", "0"], "--batch-size must be a positive integer"),
+    (["--resume", "."], "--resume . is a directory"),
+    (["--save", "."], "--save . is a directory"),
+])
+def test_flags_that_cannot_run_are_named(args, message, capsys):
+    assert train(*args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_resume_rebuilds_the_stored_model_and_refuses_mismatches(tmp_path, capsys):
+    path = str(tmp_path / "run.npz")
+    assert train("--epochs", "2", "--model", "mlp:8", "--save", path) == 0
+    capsys.readouterr()
+    assert train("--epochs", "3", "--resume", path, "--save", path) == 0
+    assert "model mlp:8" in capsys.readouterr().out
+    for args, message in [(["--epochs", "3"], "already trained 3 epochs and --epochs is 3"),
+                          (["--epochs", "4", "--model", "mlp:9"], "holds mlp 4-8-3 relu"),
+                          (["--epochs", "4", "--seed", "2"], "trained with --seed 1")]:
+        assert train("--resume", path, *args) == 2
+        assert message in capsys.readouterr().err
+    assert cli.main(["train", "digits", "--no-progress", "--resume", path,
+                     "--epochs", "4"]) == 2
+    assert "trained on iris, not digits" in capsys.readouterr().err
