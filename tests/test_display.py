@@ -14,6 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_diagrams import gate_circuits, smooth_diagrams
 
 from catlearn import Lens, Para, display, smooth
 from catlearn.circuits import Netlist, gate, read_blif
@@ -41,8 +44,8 @@ def height(svg: str) -> int:
 
 
 def longest_path(diagram) -> int:
-    """The most generator boxes on one path from an input to an output (wiring is free)."""
-    depth = [0] * len(diagram.dom)
+    """The most generator boxes on one path through the diagram (wiring is free)."""
+    depth, deepest = [0] * len(diagram.dom), 0
     for box, offset in placed_boxes(diagram):
         n = len(box.dom)
         args = depth[offset:offset + n]
@@ -53,8 +56,9 @@ def longest_path(diagram) -> int:
             new = args * (len(box.cod) // max(n, 1))
         else:
             new = [max(args, default=0) + (not isinstance(box, Param))] * len(box.cod)
+            deepest = max([deepest, *new])
         depth[offset:offset + n] = new
-    return max(depth, default=0)
+    return deepest
 
 
 def row_bound(diagram) -> float:
@@ -92,6 +96,17 @@ def test_full_adder_netlist_and_diagram_show_their_port_names():
             assert f">{name}<" in svg, name
     assert all(f">{g.output}<" in svgs[0] for g in netlist.gates)  # inner nets too
     assert svgs[0].count(">xor<") == 2 and svgs[0].count(">or<") == 1
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(smooth_diagrams(steps=10), gate_circuits(steps=12)))
+def test_random_diagrams_draw_every_box_within_the_row_bound(diagram):
+    svg = draw(diagram).svg
+    assert height(svg) <= row_bound(diagram)
+    for box in diagram.boxes:
+        if type(box).__name__ not in WIRING:
+            assert f">{box.name}<" in svg, box.name
 
 
 def test_independent_boxes_share_a_row():

@@ -89,8 +89,8 @@ def lens_graph(lens, names=()) -> Graph:
 
 
 def para_graph(para) -> Graph:
-    """A parametrised map: its parameters named (``p0, p1, ...`` when it has no names)."""
-    names = para.names or tuple(f"p{k}" for k in range(len(para.param)))
+    """A parametrised map: its parameter wires start at their names (types if unnamed)."""
+    names = para.names or tuple(repr(w) for w in para.param)
     if hasattr(para.f, "fwd"):  # a Para over lenses
         return lens_graph(para.f, names)
     return map_graph(para.f, names)
