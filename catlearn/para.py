@@ -171,3 +171,6 @@ class Parametrised:
     @property
     def backend(self):
         return self.para.backend
+
+    def _repr_svg_(self) -> str:
+        return display.para_svg(self.para)

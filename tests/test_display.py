@@ -143,6 +143,7 @@ def test_draw_takes_maps_lenses_paras_and_models():
     model = interpret(mlp_diagram([3, 4, 2]), smooth.backend)
     for obj in (model.map, Lens.R(model.map), model.para, model):
         assert "<svg" in draw(obj).svg
+    assert ">layer1.W<" in model._repr_svg_()  # every named view of a Para displays
     assert ">layer1.W<" in draw(model).svg
     assert ">layer2.b'<" in draw(model.para.R()).svg  # the parameter's cotangent
     with pytest.raises(TypeError, match="cannot draw a int"):

@@ -73,9 +73,6 @@ class Model(Parametrised):
         """A table of the layers and their parameters (see :func:`catlearn.display.summary`)."""
         return display.summary(self.para)
 
-    def _repr_svg_(self) -> str:
-        return display.para_svg(self.para)
-
     def bind(self, values: Mapping) -> tuple:
         """The parameter arrays in the map's order, each checked against its wire.
 
