@@ -45,7 +45,7 @@ def sklearn_accuracy(name: str, seed: int) -> float:
     from sklearn.neural_network import MLPClassifier
 
     hidden, activation = parse_model(DEFAULTS[name]["model"])
-    (x, y), (x_test, y_test) = load(name, seed)
+    (x, y), (x_test, y_test), _ = load(name, seed, scaling=DEFAULTS[name]["scaling"])
     classifier = MLPClassifier(hidden, activation=activation, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

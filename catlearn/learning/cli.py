@@ -15,6 +15,7 @@ or ``linear`` (softmax regression).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from pathlib import Path
@@ -27,11 +28,11 @@ from catlearn.learning.saving import Scaling, spec_of
 
 DEFAULTS = {
     "iris": dict(model="mlp:16", optimizer="adam", lr=0.01, epochs=50, batch_size=16,
-                 scaling="standardise"),
+                 scaling="standardise", weight_decay=0.0),
     "digits": dict(model="mlp:32", optimizer="adam", lr=0.01, epochs=30, batch_size=32,
-                   scaling="standardise"),
+                   scaling="standardise", weight_decay=0.0),
     "mnist": dict(model="mlp:128", optimizer="adam", lr=0.001, epochs=3, batch_size=64,
-                  scaling=None),
+                  scaling=None, weight_decay=0.0),
 }
 TEST_FRACTION = 0.2  # iris and digits; MNIST has its own test set
 DEFAULT_SEED, DEFAULT_LOSS = 1, "softmax_cross_entropy"
@@ -52,6 +53,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help=f"default: {_defaults('epochs')}")
     p.add_argument("--batch-size", type=int, help=f"default: {_defaults('batch_size')}")
     p.add_argument("--lr", type=float, help=f"learning rate; default: {_defaults('lr')}")
+    p.add_argument("--weight-decay", type=float, metavar="WD", help="L2 penalty WD |p|^2 / 2 "
+                   f"(optax add_decayed_weights); default: {_defaults('weight_decay')}")
     p.add_argument("--seed", type=int, help="seed of the split, the initial "
                    f"parameters and the shuffling (default: {DEFAULT_SEED})")
     p.add_argument("--save", metavar="PATH", help="checkpoint (.npz) rewritten after every epoch")
@@ -120,6 +123,11 @@ def _check_flags(args) -> None:
         if value is not None and value < least:
             kind = "positive" if least else "non-negative"
             raise ValueError(f"{flag} must be a {kind} integer, got {value}")
+    for flag, value, kind in (("--lr", args.lr, "positive"),
+                              ("--weight-decay", args.weight_decay, "non-negative")):
+        if value is not None and not (math.isfinite(value) and value >= 0
+                                      and (value > 0 or kind == "non-negative")):
+            raise ValueError(f"{flag} must be a {kind} number, got {value}")
     for flag, path in (("--resume", args.resume), ("--save", args.save), ("--plot", args.plot)):
         if path is not None and Path(path).is_dir():
             raise ValueError(f"{flag} {path} is a directory; expected a file")
@@ -184,10 +192,12 @@ def run(args) -> int:
     model = spec.build()
     print(f"{args.dataset}: {len(x)} training and {len(x_test)} test examples; model "
           f"{settings['model']} {model}; {settings['optimizer']} lr {settings['lr']}, "
-          f"{settings['loss']}, batch {settings['batch_size']}, {settings['epochs']} epochs")
+          f"weight decay {settings['weight_decay']}, {settings['loss']}, batch "
+          f"{settings['batch_size']}, {settings['epochs']} epochs")
     params, _, history = fit(
         model, None if args.resume else init_params(model, settings["seed"]), (x, y),
-        loss=settings["loss"], optimizer=settings["optimizer"], lr=settings["lr"],
+        loss=settings["loss"], optimizer=optim.named(settings["optimizer"], settings["lr"],
+                                                     settings["weight_decay"]),
         epochs=settings["epochs"], batch_size=settings["batch_size"], seed=settings["seed"],
         validation=(x_test, y_test), progress=False if args.no_progress else None,
         checkpoint=args.save, resume=args.resume, backend=args.backend, devices=args.devices,

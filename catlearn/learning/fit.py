@@ -141,7 +141,8 @@ class _Loop:
         predictions = np.empty(t.shape)
         total = 0.0
         for number, i in enumerate(range(0, n, b)):
-            out = step(t[i:i + b], *sp, x[i:i + b])
+            with np.errstate(all="ignore"):  # a diverging loss is reported below, once
+                out = step(t[i:i + b], *sp, x[i:i + b])
             sp, value = out[:k], float(out[k])
             if not math.isfinite(value):
                 raise NonFiniteLossError(f"the loss became {value} at epoch {epoch + 1}, batch "

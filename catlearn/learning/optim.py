@@ -54,35 +54,47 @@ class Transform:
     """A gradient transformation: per parameter wire ``w``, state wires and an update.
 
     ``state(w)``: the state wires; ``init(w)``: their initial arrays; ``update(w)``: a
-    traced function ``(*s, d) -> (*s', u)`` of wires.  ``a >> b`` chains (optax's
-    ``chain``): ``b`` transforms what ``a`` outputs, states side by side.
+    traced function ``(*s, d) -> (*s', u)`` of wires, or ``(*s, p, d) -> (*s', u)`` when
+    ``uses_params`` (it reads the parameters ``p`` too, as weight decay does).  ``a >> b``
+    chains (optax's ``chain``): ``b`` transforms what ``a`` outputs, states side by side.
     """
 
     name: str
     state: Callable
     init: Callable
     update: Callable
+    uses_params: bool = False
 
     def __repr__(self) -> str:
         return self.name
 
-    def then(self, other: "Transform") -> "Transform":
-        def update(w):
-            k, first, second = len(self.state(w)), self.update(w), other.update(w)
+    def __call__(self, w, state, p, d) -> tuple:
+        """``(*s', u)``: one update on the wire ``w`` of state ``s``, parameters ``p``."""
+        run = self.update(w)
+        return run(*state, p, d) if self.uses_params else run(*state, d)
 
-            def run(*v):
-                *s1, u = first(*v[:k], v[-1])
-                return (*s1, *second(*v[k:-1], u))
+    def then(self, other: "Transform") -> "Transform":
+        uses = self.uses_params or other.uses_params
+
+        def update(w):
+            k, n = len(self.state(w)), len(self.state(w) + other.state(w))
+
+            def run(*v):  # (*s1, *s2, d), or (*s1, *s2, p, d) when either uses p
+                p = v[n] if uses else None
+                *s1, u = self(w, v[:k], p, v[-1])
+                return (*s1, *other(w, v[k:n], p, u))
             return run
         return Transform(f"{self.name} ; {other.name}",
                          lambda w: self.state(w) + other.state(w),
-                         lambda w: self.init(w) + other.init(w), update)
+                         lambda w: self.init(w) + other.init(w), update, uses)
 
     __rshift__ = then
 
     def map(self, w, backend) -> Map:
-        """The map ``S_w @ w -> S_w @ w`` of this transformation on the parameter wire ``w``."""
-        return trace(Ty(*self.state(w), w), self.update(w), backend)
+        """The map ``S_w @ w -> S_w @ w`` (``S_w @ w @ w -> S_w @ w``, parameters then
+        ``d``, when it uses the parameters) of this transformation on the wire ``w``."""
+        return trace(Ty(*self.state(w), *([w] if self.uses_params else []), w),
+                     self.update(w), backend)
 
 
 def _stateless(name: str, fn: Callable) -> Transform:
@@ -97,6 +109,18 @@ def identity() -> Transform:
 def scale(c: float) -> Transform:
     """``u = c d``."""
     return _stateless(f"scale({c})", lambda w, d: c * d)
+
+
+def add_decayed_weights(weight_decay: float) -> Transform:
+    """Weight decay (optax ``add_decayed_weights``): ``u = d - weight_decay p``.
+
+    ``d`` is the descent direction (``-g`` in this module's sign convention), so this is
+    optax's ``g + weight_decay p`` with the sign of the whole update: an L2 penalty
+    ``weight_decay |p|^2 / 2`` on the loss when it comes first, decoupled decay
+    (AdamW) when it comes after ``scale_by_adam``.
+    """
+    return Transform(f"add_decayed_weights({weight_decay})", lambda w: (), lambda w: (),
+                     lambda w: lambda p, d: (d - weight_decay * p,), True)
 
 
 def scale_by_momentum(gamma: float) -> Transform:
@@ -206,11 +230,11 @@ class Optimizer:
 
     def _piece(self, w, backend) -> Lens:
         """The lens ``(S_w @ w, S_w @ w) -> (w, w)`` for one parameter wire."""
-        k, transform = len(self.transform.state(w)), self.transform.update(w)
+        k = len(self.transform.state(w))
         look = self.lookahead(w) if self.lookahead else lambda *sp: sp[-1]
 
         def put(*v):
-            *s1, u = transform(*v[:k], v[k + 1])
+            *s1, u = self.transform(w, v[:k], v[k], v[k + 1])
             return (*s1, v[k] + u)
         dom = Ty(*self.transform.state(w), w)
         return Lens.of(trace(dom, look, backend), trace(dom @ Ty(w), put, backend))
@@ -275,18 +299,42 @@ def rda() -> Optimizer:
     return Optimizer("rda", identity(), None)
 
 
+def decayed(optimizer: Optimizer, weight_decay: float) -> Optimizer:
+    """``optimizer`` after :func:`add_decayed_weights`: optax's
+    ``chain(add_decayed_weights(weight_decay), optimizer)``, an L2 penalty
+    ``weight_decay |p|^2 / 2`` on the loss.
+
+    The piece comes first and sees ``d = -rate g``, so it subtracts ``rate * weight_decay
+    * p``: the update is the optimizer's on ``g + weight_decay p``.
+
+    >>> decayed(adam(0.01), 1e-4)
+    Optimizer(adam: add_decayed_weights(0.0001) ; scale_by_adam(0.9, 0.999, 1e-08) ; scale(0.01), rate 1)
+    """
+    if optimizer.rate is None:
+        raise ValueError(f"{optimizer!r} has no learning rate to decay with (a Z2 optimizer)")
+    if not (weight_decay >= 0 and np.isfinite(weight_decay)):
+        raise ValueError(f"weight decay must be a non-negative number, got {weight_decay}")
+    if weight_decay == 0:
+        return optimizer
+    piece = add_decayed_weights(optimizer.rate * weight_decay)
+    return Optimizer(optimizer.name, piece >> optimizer.transform, optimizer.rate,
+                     optimizer.lookahead)
+
+
 OPTIMIZERS = {f.__name__: f for f in (sgd, momentum, nesterov, adagrad, rmsprop, adam)}
 
 
-def named(name: str, lr: float) -> Optimizer:
-    """The optimizer ``OPTIMIZERS[name](lr)``, or a clear error for an unknown name."""
+def named(name: str, lr: float, weight_decay: float = 0.0) -> Optimizer:
+    """The optimizer ``OPTIMIZERS[name](lr)`` (with :func:`decayed` weights when
+    ``weight_decay > 0``), or a clear error for an unknown name."""
     try:
-        return OPTIMIZERS[name](lr)
+        return decayed(OPTIMIZERS[name](lr), weight_decay)
     except KeyError:
         raise ValueError(f"unknown optimizer {name!r}; known optimizers: "
                          f"{', '.join(OPTIMIZERS)}") from None
 
 
-__all__ = ["Transform", "Optimizer", "identity", "scale", "scale_by_momentum", "scale_by_adam",
+__all__ = ["Transform", "Optimizer", "identity", "scale", "add_decayed_weights", "decayed",
+           "scale_by_momentum", "scale_by_adam",
            "scale_by_rms", "scale_by_rss", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
            "adam", "rda", "OPTIMIZERS", "named"]
