@@ -13,6 +13,9 @@
   and a counterexample (exit 1).  Beyond 24 inputs yosys's SAT-based check decides
   (``equivalent: yes|no (proved by yosys)``); without yosys it says it cannot decide
   (exit 2).
+* Sequential circuits (with ``.latch``): ``learn`` learns the behaviour from reset and
+  ``equiv`` checks bounded equivalence from reset (``--cycles N``), see
+  :mod:`catlearn.circuits.seq_cli`.
 
 Malformed input (a damaged file, a directory where a file is expected) is one line on
 stderr and exit status 2 (``catlearn.cli.main``).
@@ -30,7 +33,7 @@ import sys
 
 import numpy as np
 
-from catlearn.circuits import fit_cli
+from catlearn.circuits import fit_cli, seq_cli
 from pathlib import Path
 
 from catlearn.circuits.blif import read_blif, save_blif
@@ -71,6 +74,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p_equiv = sub.add_parser("equiv", help="compare two circuits on every input")
     p_equiv.add_argument("a", metavar="A.blif")
     p_equiv.add_argument("b", metavar="B.blif")
+    p_equiv.add_argument("--cycles", type=int, metavar="N",
+                         help="sequential circuits: steps compared from reset (default 24)")
     p_equiv.set_defaults(func=run_equiv)
     return p
 
@@ -101,6 +106,8 @@ def run_learn(args) -> int:
     target = _read(args.target)
     if args.out:
         _file(args.out, "a file to write the learned BLIF to")
+    if target.is_sequential:
+        return seq_cli.run_learn(args, target)
     if len(target.inputs) > 20:
         raise ValueError(f"{args.target} has {len(target.inputs)} inputs: learning reads "
                          f"the full truth table, limited to 20 inputs")
@@ -151,6 +158,8 @@ def run_eval(args) -> int:
 def run_equiv(args) -> int:
     """``catlearn circuit equiv``: exit 0 when equivalent, 1 with a counterexample."""
     a, b = _read(args.a), _read(args.b)
+    if a.is_sequential or b.is_sequential:
+        return seq_cli.run_equiv(args, a, b)
     if len(a.inputs) > EXHAUSTIVE_LIMIT:
         return _equiv_by_sat(args, a, b)
     found = counterexample(a, b)
