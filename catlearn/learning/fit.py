@@ -74,7 +74,8 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         optimizer: a name of ``optim.OPTIMIZERS`` (with ``lr``, default
             ``DEFAULT_LR[name]``) or an ``optim.Optimizer`` (then ``lr`` must be ``None``).
         epochs: total number of epochs (a resumed run continues up to it).
-        progress: a tqdm bar on stderr; ``None``: only when stderr is a terminal.
+        progress: a tqdm.auto bar (a widget in Jupyter, text on stderr); ``None``: only in
+            Jupyter or when stderr is a terminal (never in pipes or CI logs).
         checkpoint: path of an ``.npz`` rewritten atomically after every epoch.
         spec: a JSON-able dict stored in each checkpoint (how to rebuild the model; see
             :mod:`~catlearn.learning.saving`).
@@ -272,11 +273,17 @@ class _Quiet:
         pass
 
 
+def _interactive() -> bool:
+    """A terminal on stderr, or a Jupyter kernel (where ``tqdm.auto`` draws a widget)."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return sys.stderr.isatty() or type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def _bar(progress, epochs: int, done: int, train: Examples, batch_size: int):
-    shown = sys.stderr.isatty() if progress is None else bool(progress)
+    shown = _interactive() if progress is None else bool(progress)
     if not shown:
         return _Quiet()
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
     per_epoch = -(-len(train) // batch_size)
     return tqdm(total=epochs * per_epoch, initial=done * per_epoch, file=sys.stderr,
                 unit="batch", desc="train", dynamic_ncols=True, leave=True)
