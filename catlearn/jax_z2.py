@@ -51,10 +51,10 @@ def from_words(x) -> np.ndarray:
 def check(wire, x, where: str):
     """A Z2 wire takes numpy ``uint64`` words (converted) or words in the device layout."""
     if isinstance(x, jax.Array):
-        layout = (1,) if word_dtype() == jnp.uint64 else (2,)
-        if x.dtype != word_dtype() or x.ndim != len(layout) or x.shape[1:] != layout[1:]:
+        halves = () if word_dtype() == jnp.uint64 else (2,)
+        if x.dtype != word_dtype() or x.shape[1:] != halves or x.ndim != 1 + len(halves):
             raise ValueError(f"{where}: Z2 wires on JAX carry {np.dtype(word_dtype())} words of "
-                             f"shape (n_words{', 2' * (layout == (2,))}), got dtype {x.dtype} "
+                             f"shape (n_words{', 2' * len(halves)}), got dtype {x.dtype} "
                              f"shape {x.shape}; convert numpy words with catlearn.jax_z2.words")
         return x
     return words(z2.check(wire, x, where))
