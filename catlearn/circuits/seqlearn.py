@@ -22,10 +22,11 @@ A fit is **exact** only when the learned circuit agrees with the target on every
 training sequence, on fresh longer held-out sequences, and (when inputs and states are
 few) on every input sequence of ``cycles`` steps (:func:`~.seqequiv.bounded_counterexample`).
 
->>> from catlearn.circuits.blif import read_blif
->>> result = learn_sequential(read_blif(ZOO / "seq_shift2.blif"), seed=0)
->>> result.exact, result.state_bits, [l.init for l in result.netlist.latches]
-(True, 2, [0, 0])
+>>> from catlearn.circuits.blif import parse_blif
+>>> toggle = parse_blif(".model t\n.inputs t\n.outputs q\n.latch d q 0\n.names t q d\n01 1\n10 1\n")
+>>> result = learn_sequential(toggle, seed=0, n_sequences=64, length=6)
+>>> result.exact, result.state_bits, result.netlist.outputs
+(True, 1, ('q',))
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from catlearn.circuits.gates import GateNetwork, broadcast_stack, parameter_word
 from catlearn.circuits.netlist import Latch, Netlist
 from catlearn.circuits.seqequiv import bounded_counterexample
 from catlearn.circuits.sequential import behaviour, sequences, valid_mask
+from catlearn.core import Map, Ty
 from catlearn.learning import optim
 from catlearn.packing import unpack
 from catlearn.stateful import Stateful, unroll_from
@@ -87,15 +89,13 @@ class Model:
         q = self.net.n_params
         f = Stateful.of(self.net.map(backend), self.k)
         g = unroll_from(f, self.length, shared=q)
-        m, n_in = len(self.net.outputs) - self.k, self.net.n_inputs - self.k
-        from catlearn.core import Map, Ty
+        m = len(self.net.outputs) - self.k
         wires = list(range(len(g.dom)))
         # move the initial state next to the parameters, drop the final state
         order = wires[:q] + wires[len(wires) - self.k:] + wires[q:len(wires) - self.k]
         pre = Map.wire(Ty(*(g.dom[i] for i in order)),
                        [order.index(i) for i in wires], backend)
         post = Map.wire(g.cod, range(m * self.length), backend)
-        assert n_in >= 0
         return pre >> g >> post
 
 
@@ -169,7 +169,6 @@ def relaxed(model: Model, data: Behaviour, rng, steps: int, population: int = 16
     xs = [row for step in x for row in step]
     ys = np.concatenate([unpack(step, data.n).T.astype(float) for step in data.ys])[:, None, :]
     adam, wire = optim.adam(rate), smooth.Real((q,), batched=False)
-    from catlearn.core import Ty
     update = adam.lens(Ty(wire), smooth.backend).put.compiled
     count, moment, square = (np.broadcast_to(a, (population, q)).copy() if a.ndim else a
                              for a in adam.init(Ty(wire)))

@@ -1,0 +1,149 @@
+"""Sequential circuits, St(Z2): latches read and written, the zoo against independent Python
+definitions, simulation against the unrolled stateful map, bounded equivalence, learning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from catlearn import z2
+from catlearn.circuits import read_blif, write_verilog
+from catlearn.circuits.blif import BlifError, parse_blif, write_blif
+from catlearn.circuits.netlist import NetlistError
+from catlearn.circuits.seqequiv import (bounded_counterexample, yosys_bounded_equivalent)
+from catlearn.circuits.seqlearn import ZOO, learn_sequential
+from catlearn.circuits.sequential import behaviour, sequences, simulate, stateful
+from catlearn.circuits.yosys import yosys_available
+from catlearn.packing import unpack
+from catlearn.stateful import unroll
+
+
+def serial_adder(seq):
+    carry, out = 0, []
+    for a, b in seq:
+        out.append([(a + b + carry) % 2])
+        carry = (a + b + carry) // 2
+    return out
+
+
+def counter(seq):
+    count, out = 0, []
+    for (en,) in seq:
+        out.append([count & 1, count >> 1])
+        count = (count + en) % 4
+    return out
+
+
+def detector(seq):
+    bits = [x for (x,) in seq]
+    return [[int(bits[max(0, t - 2):t + 1] == [1, 0, 1])] for t in range(len(bits))]
+
+
+def shift3(seq):
+    bits = [0, 0, 0] + [x for (x,) in seq]
+    return [[bits[t]] for t in range(len(seq))]
+
+
+def fsm(seq):
+    ones, out = 0, []
+    for (x,) in seq:
+        out.append([int(ones % 3 == 0)])
+        ones += x
+    return out
+
+
+ZOO_DEFINITIONS = {"seq_serial_adder": serial_adder, "seq_counter": counter,
+                   "seq_detector": detector, "seq_shift3": shift3, "seq_fsm": fsm}
+
+
+def unpacked(xs, n):
+    """Packed (T, k, W) to per-sequence lists of per-step bit rows."""
+    steps = [unpack(step, n) for step in xs]
+    return [[list(map(int, steps[t][s])) for t in range(len(steps))] for s in range(n)]
+
+
+@pytest.mark.parametrize("name", sorted(ZOO_DEFINITIONS))
+def test_zoo_target_matches_its_python_definition(name):
+    netlist = read_blif(ZOO / f"{name}.blif")
+    assert netlist.is_sequential
+    xs = sequences(len(netlist.inputs), n=200, length=20, seed=1)
+    got = unpacked(behaviour(netlist, xs), 200)
+    for seq, out in zip(unpacked(xs, 200), got):
+        assert out == ZOO_DEFINITIONS[name](seq)
+
+
+@pytest.mark.parametrize("name", sorted(ZOO_DEFINITIONS))
+def test_simulation_is_the_unrolled_stateful_map(name):
+    netlist = read_blif(ZOO / f"{name}.blif")
+    xs = sequences(len(netlist.inputs), n=130, length=6, seed=2)
+    unrolled = unroll(stateful(netlist), 6)(*[w for step in xs for w in step])
+    simulated = [w for step in simulate(netlist, xs) for w in step]
+    assert all(np.array_equal(u, v) for u, v in zip(unrolled, simulated))
+
+
+def test_latches_round_trip_with_their_reset_values():
+    netlist = read_blif(ZOO / "seq_fsm.blif")
+    text = write_blif(netlist)
+    assert ".latch n0 s0 0" in text and ".latch n1 s1 0" in text
+    assert parse_blif(text) == netlist
+    clocked = parse_blif(".model m\n.inputs x clk\n.outputs q\n.latch x q re clk 1\n")
+    assert ".latch x q re clk 1" in write_blif(clocked)
+    assert clocked.latches[0].init == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    (".model m\n.inputs x\n.outputs q\n.latch nowhere q 0\n", r"m.blif:4: .*'nowhere'.*never"),
+    (".model m\n.inputs x c\n.outputs q\n.latch x q as c 0\n", r"m.blif:4: .*asynchronous"),
+    (".model m\n.inputs x c\n.outputs q\n.latch x q ah c 0\n", r"m.blif:4: .*level-sensitive"),
+    (".model m\n.inputs x\n.outputs q\n.latch x q 2\n", r"m.blif:4: .*reset value"),
+    (".model m\n.inputs x\n.outputs q\n.latch x q\n", r"m.blif:4: .*INIT"),
+])
+def test_bad_latches_are_file_line_errors(text, message):
+    with pytest.raises(BlifError, match=message):
+        parse_blif(text, "m.blif")
+
+
+def test_combinational_only_operations_refuse_a_sequential_netlist():
+    netlist = read_blif(ZOO / "seq_counter.blif")
+    for operation in (netlist.truth_table, lambda: netlist.evaluate(np.zeros((1, 1), np.uint64))):
+        with pytest.raises(NetlistError, match="sequential.*simulate"):
+            operation()
+
+
+def test_verilog_has_registers():
+    text = write_verilog(read_blif(ZOO / "seq_detector.blif"))
+    assert "reg p1 = 1'b0;" in text and "always @(posedge clk) p1 <= x;" in text
+
+
+def test_bounded_search_finds_the_shortest_difference():
+    shift = read_blif(ZOO / "seq_shift3.blif")
+    shorter = parse_blif(".model seq_shift3\n.inputs x\n.outputs q\n.latch x r1 0\n"
+                         ".latch r1 r2 0\n.names r2 q\n1 1\n")
+    found = bounded_counterexample(shift, shorter, 24)
+    assert [step["x"] for step in found["inputs"]] == [1, 0, 0]  # seen at step 2 by one only
+    assert bounded_counterexample(shift, shift, 24) is None
+    assert bounded_counterexample(shift, shorter, 2) is None  # equal for two cycles
+
+
+@pytest.mark.skipif(not yosys_available(), reason="yosys is not installed")
+def test_yosys_agrees_with_the_search():
+    adder = ZOO / "seq_serial_adder.blif"
+    wrong = read_blif(adder)
+    flipped = parse_blif(write_blif(wrong).replace(".latch cn c 0", ".latch cn c 1"))
+    assert yosys_bounded_equivalent(adder, adder, 8)
+    assert not yosys_bounded_equivalent(adder, flipped, 8)
+
+
+@pytest.mark.parametrize("method", ["rda", "relaxed"])
+def test_a_toggle_is_learned_exactly_with_a_latch(method):
+    toggle = parse_blif(".model toggle\n.inputs t\n.outputs q\n.latch d q 0\n"
+                        ".names t q d\n01 1\n10 1\n")
+    result = learn_sequential(toggle, method, seed=0, n_sequences=64, length=6)
+    assert result.exact and result.netlist.latches
+    assert result.netlist.inputs == ("t",) and result.netlist.outputs == ("q",)
+    assert bounded_counterexample(toggle, result.netlist, 24) is None
+
+
+def test_z2_words_hold_64_sequences():
+    xs = sequences(2, n=130, length=3, seed=0)
+    assert xs.shape == (3, 2, 3) and xs.dtype == z2.ONES.dtype
