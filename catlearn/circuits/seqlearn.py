@@ -1,4 +1,4 @@
-"""Learning sequential circuits (maps of St(Z2)) from a target's input/output behaviour.
+r"""Learning sequential circuits (maps of St(Z2)) from a target's input/output behaviour.
 
 The learner never looks inside the target: it sees seeded random input sequences, all
 started from the target's reset state, and the outputs the target gives at every step.
