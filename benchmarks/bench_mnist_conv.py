@@ -6,8 +6,9 @@ the paper's effective ``gamma = -0.1``, ``lr = 0.01``), trained at batch 1 (the 
 and batch 32.  Each runner trains on the first ``--examples`` training images (default
 6,000) in file order; the time is **extrapolated** to a 60,000-image epoch (x 60000 /
 examples).  Times are CPU seconds (``time.process_time``), the fastest of ``--repeats``
-interleaved runs; the paper's code (numeric-optics-python) needs about 260 CPU seconds
-per epoch at batch 1 on this kind of machine.  Run with one BLAS thread::
+interleaved runs.  The paper's code is not run here (it needs numpy < 2): its figure is
+printed as reported (:data:`PAPER_REPORTED`), with its date and conditions, never as a ratio.
+Run with one BLAS thread::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_mnist_conv.py [--data-dir DIR]
 
@@ -30,7 +31,9 @@ from catlearn.learning import loss, optim
 from catlearn.learning.supervised import supervised
 
 LR, GAMMA, EPOCH = 0.01, -0.1, 60000
-PAPER_SECONDS = 260.0
+PAPER_REPORTED = ("167.4 CPU s/epoch at batch 1 (numeric-optics-python unmodified, numpy 1.26, "
+                  "one thread, quiet machine; measured 2026-11-29 in a separate environment, "
+                  "not in this run; test accuracy 0.9585 after one epoch)")
 
 
 def im2col(x, k):
@@ -157,9 +160,8 @@ def main(argv=None) -> None:
     for name, seconds in best.items():
         numpy_name = "numpy batch " + name.rsplit(" ", 1)[1]
         print(f"{name:18s} {seconds * scale:8.1f} s/epoch   x{seconds / best[numpy_name]:.2f} "
-              f"of numpy   x{PAPER_SECONDS / (seconds * scale):.1f} faster than the paper's code")
-    print(f"{'paper code batch 1':18s} {PAPER_SECONDS:8.1f} s/epoch   (numeric-optics-python, "
-          "reported, not measured here)")
+              "of numpy")
+    print(f"paper code, as reported: {PAPER_REPORTED}")
 
 
 if __name__ == "__main__":
