@@ -6,7 +6,8 @@ builders of :mod:`~.models`); :func:`interpret` is the functor to a backend
 (Smooth, Z2 or Symbolic; :func:`functor` is the same in DisCoPy's form),
 :func:`reverse` the functor sending a diagram to the diagram of its reverse
 derivative, and :func:`draw`, :func:`draw_lens`, :func:`draw_para` draw
-diagrams, lenses and parametrised maps.
+diagrams, lenses and parametrised maps (:func:`draw` also draws a catlearn
+``Map``, ``Lens``, ``Para`` or :class:`Model`, laid out by :mod:`catlearn.display`).
 
 Module names: ``interpret``, ``reverse`` and ``functor`` are also the names
 of the functions exported here; import the modules' other names with
