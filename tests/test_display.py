@@ -10,8 +10,8 @@ layer.
 from __future__ import annotations
 
 import re
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
