@@ -257,6 +257,7 @@ def _verify(target: Netlist, learned: Netlist, held: Behaviour, cycles: int):
 def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
                      steps: int | None = None, *, n_sequences: int = 256, length: int = 12,
                      max_state: int = MAX_STATE, cycles: int = 24, population: int | None = None,
+                     time_limit: float | None = None,
                      progress: Callable | None = None) -> SequentialResult:
     """Learn a circuit with latches that behaves as ``target`` from reset.
 
@@ -268,6 +269,7 @@ def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
         n_sequences, length: the training sequences (random, from reset).
         max_state: the largest state width tried.
         cycles: length of the exhaustive bounded check, when it is feasible.
+        time_limit: seconds after which no larger network is tried (the best is returned).
         progress: called with a line of text as learning goes.
     """
     if method not in METHODS:
@@ -295,7 +297,7 @@ def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
                 f"after {n} steps; held-out accuracy {accuracy:.4f}")
             if best is None or accuracy > best[1] or exact:
                 best = (learned, accuracy, exact, k, checked)
-            if exact:
+            if exact or (time_limit and time.perf_counter() - start > time_limit):
                 return _result(best, used, start, method)
     return _result(best, used, start, method)
 
