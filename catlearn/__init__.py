@@ -27,6 +27,8 @@ _LAZY = {  # name -> (module, attribute or None for the module itself)
     "layers": ("catlearn.layers", None),
     "learning": ("catlearn.learning", None),
     "fit": ("catlearn.learning", "fit"),
+    "save": ("catlearn.learning.saving", "save"),
+    "load": ("catlearn.learning.saving", "load"),
     "diagrams": ("catlearn.diagrams", None),
     "interpret": ("catlearn.diagrams", "interpret"),
     "circuits": ("catlearn.circuits", None),
@@ -50,5 +52,5 @@ def __dir__() -> list:
 
 __all__ = ["Generator", "Map", "Ty", "then", "tensor", "trace", "R", "D", "dagger",
            "Lens", "Para", "smooth", "symbolic", "z2", "layers", "fit", "interpret",
-           "diagrams"]
+           "diagrams", "save", "load"]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The ``catlearn`` command line: ``train``, ``circuit`` and ``draw``.
+"""The ``catlearn`` command line: ``train``, ``predict``, ``circuit`` and ``draw``.
 
 Each subcommand lives with its subject (``catlearn.learning.cli``,
 ``catlearn.circuits.cli``, ``catlearn.diagrams.cli``), which adds its parser
@@ -11,7 +11,8 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("catlearn.learning.cli", "catlearn.circuits.cli", "catlearn.diagrams.cli")
+SUBCOMMANDS = ("catlearn.learning.cli", "catlearn.learning.cli_predict", "catlearn.circuits.cli",
+               "catlearn.diagrams.cli")
 
 
 def parser() -> argparse.ArgumentParser:

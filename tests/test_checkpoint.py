@@ -108,3 +108,30 @@ def test_resume_rebuilds_the_stored_model_and_refuses_mismatches(tmp_path, capsy
     assert cli.main(["train", "digits", "--no-progress", "--resume", path,
                      "--epochs", "4"]) == 2
     assert "trained on iris, not digits" in capsys.readouterr().err
+
+
+def test_predict_reprints_the_trained_accuracy_and_reads_csv(tmp_path, capsys):
+    path = str(tmp_path / "iris.npz")
+    assert train("--epochs", "5", "--save", path) == 0
+    trained = capsys.readouterr().out.strip().splitlines()[-1]
+    assert cli.main(["predict", path, "iris"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == trained
+    rows = tmp_path / "rows.csv"
+    rows.write_text("# sepal and petal, cm\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n")
+    assert cli.main(["predict", path, str(rows)]) == 0
+    assert [int(c) for c in capsys.readouterr().out.split()] == [0, 2]
+    rows.write_text("5.1,3.5,1.4,0.2,0\n6.7,3.0,5.2,2.3,2\n")
+    assert cli.main(["predict", path, str(rows)]) == 0
+    assert capsys.readouterr().out.strip() == "accuracy: 1.0000"
+    for data, message in [(str(tmp_path), "is a directory"), ("digits", "trained on iris"),
+                          (str(rows.with_suffix(".x")), "No such file")]:
+        assert cli.main(["predict", path, data]) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_catlearn_save_and_load_at_top_level(tmp_path):
+    import catlearn
+    spec = MLP((3, 2))
+    catlearn.save(tmp_path / "m.npz", spec, init_params(spec.build(), 4))
+    saved = catlearn.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(saved.params[0], init_params(spec.build(), 4)[0])
