@@ -48,9 +48,9 @@ def add_fit_parser(sub) -> None:
     p.add_argument("--layers", type=int, help="number of layers")
     p.add_argument("--tau", type=float, help="readout temperature (default sqrt(gates/class))")
     p.add_argument("--parametrisation", choices=("mux", "softmax16"), default="mux")
-    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.02)
+    p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--method", choices=("adam",), default="adam")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--random-checks", type=int, default=10**6,
@@ -76,9 +76,9 @@ def architecture(n_in: int, classes: int, gates: int | None, layers: int | None)
     for value, name in ((gates, "gates"), (layers, "layers")):
         if value is not None and value < 1:
             raise ValueError(f"--{name} must be at least 1, got {value}")
-    gates = gates or min(8000, max(40 * classes, 4 * n_in))
+    gates = gates or min(8000, max(40 * classes, 16 * n_in))
     gates = -(-gates // classes) * classes
-    return gates, layers or 4
+    return gates, layers or 3
 
 
 def check_memory(gates: int, layers: int, batch: int, n_train: int, n_in: int) -> int:
