@@ -125,8 +125,9 @@ class Trainer:
         self.n, self.b, self.mesh = len(data), batch_size, mesh
         self.full, self.rest = divmod(self.n, batch_size)
         self.batches = self.full + bool(self.rest)
-        self.labels = data.labels
-        self.data = self.put((data.targets, data.x))
+        self.classifier = data.labels is not None
+        self.data = (*self.put((data.targets, data.x)),
+                     jnp.asarray(data.labels if self.classifier else np.zeros(self.n), jnp.int32))
         self.run = jax.jit(self._epoch(step_function(learner), threshold), donate_argnums=0)
 
     def put(self, arrays) -> tuple:
@@ -141,8 +142,7 @@ class Trainer:
 
     def epoch(self, sp: tuple, seed: int, epoch: int):
         """Run epoch ``epoch``: the new ``sp``, the mean loss and the training accuracy."""
-        key = jax.random.fold_in(jax.random.key(seed), epoch)
-        sp, losses, predictions, order = self.run(sp, *self.data, key)
+        sp, losses, correct = self.run(sp, *self.data, seed, epoch)
         losses = np.asarray(losses)
         bad = np.flatnonzero(~np.isfinite(losses))
         if bad.size:
@@ -153,8 +153,7 @@ class Trainer:
                 "the learning rate or check the data")
         sizes = np.full(len(losses), self.b)
         sizes[self.full:] = self.rest
-        accuracy = float("nan") if self.labels is None else float(np.mean(
-            np.asarray(predictions) == self.labels[np.asarray(order)]))
+        accuracy = float(correct) / self.n if self.classifier else float("nan")
         return sp, float(losses @ sizes) / self.n, accuracy
 
     def _epoch(self, step: Callable, threshold: float) -> Callable:
@@ -164,8 +163,9 @@ class Trainer:
             out = step(batch[0], *sp, batch[1])
             return tuple(out[:k]), (out[k], out[k + 1])
 
-        def run(sp, targets, x, key):
-            order = jax.random.permutation(key, self.n)
+        def run(sp, targets, x, labels, seed, epoch):
+            order = jax.random.permutation(jax.random.fold_in(jax.random.key(seed), epoch),
+                                           self.n)
             t, x = targets[order], x[order]
             head = tuple(a[:full * b].reshape(full, b, *a.shape[1:]) for a in (t, x))
             if self.mesh is not None:
@@ -176,7 +176,7 @@ class Trainer:
                 sp, (last, tail) = one(sp, (t[full * b:], x[full * b:]))
                 losses = jnp.concatenate([losses, last[None]])
                 predictions = jnp.concatenate([predictions, tail])
-            return sp, losses, labels_of(predictions, threshold), order
+            return sp, losses, (labels_of(predictions, threshold) == labels[order]).sum()
         return run
 
 
