@@ -49,21 +49,38 @@ def public_modules():
     return sorted(names)
 
 
+def importable(name):
+    """Import a module; ``None`` if it needs an optional package that is not installed
+    (a missing catlearn module is an error, not an option)."""
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.split(".")[0] == "catlearn":
+            raise
+        return error.name
+    return None
+
+
 def write_api_pages():
     """One page per module: its docstring, then its own members."""
     api = HERE / "api"
     shutil.rmtree(api, ignore_errors=True)
     api.mkdir()
-    names = public_modules()
-    for name in names:
-        importlib.import_module(name)
+    names, missing = [], []
+    for name in public_modules():
+        if (needs := importable(name)) is not None:
+            missing.append(f"``{name}`` (needs ``{needs}``)")
+            continue
+        names.append(name)
         title = f"``{name}``"
         (api / f"{name}.rst").write_text(
             f"{title}\n{'=' * len(title)}\n\n.. automodule:: {name}\n")
     entries = "\n".join(f"   {name}" for name in names)
+    skipped = ("\n\nNot in this build, for want of an optional package: "
+               f"{', '.join(missing)}.") if missing else ""
     (api / "index.rst").write_text(
-        "API reference\n=============\n\nOne page per module, written from its docstrings.\n\n"
-        f".. toctree::\n   :maxdepth: 1\n\n{entries}\n")
+        "API reference\n=============\n\nOne page per module, written from its docstrings."
+        f"{skipped}\n\n.. toctree::\n   :maxdepth: 1\n\n{entries}\n")
 
 
 def copy_notebooks():
