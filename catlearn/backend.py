@@ -50,7 +50,8 @@ class Backend:
 
     ``add``, ``zero`` and ``zero_like`` name the generators of the
     left-additive structure; ``mul`` and ``neg`` those that ``*`` and unary
-    ``-`` on traced wires mean; ``check`` validates an array for a wire.
+    ``-`` on traced wires mean; ``check`` validates an array for a wire;
+    ``batch`` reads its batch size, which the inputs of one call must share.
     """
 
     name: str
@@ -59,6 +60,7 @@ class Backend:
     check: Callable
     structure: Mapping[str, Callable]  # add, zero, zero_like, mul, neg, scale, shift
     fused: bool = True
+    batch: Callable = lambda wire, x: None  # batch size of array x on wire (None: broadcasts)
 
     def __repr__(self) -> str:
         return self.name

@@ -16,94 +16,43 @@ Laws (checked by ``tests/test_laws.py`` on every backend, pointwise):
 * ``f + g`` and ``zero`` make every hom-set a commutative monoid and
   ``h >> (f + g) == h >> f + h >> g`` (left additivity).
 
+The wire types, generators and traced registers the programs are written
+with live in :mod:`catlearn.program`; the compiler in :mod:`catlearn.compile`.
+
 >>> from catlearn import smooth
 >>> f = smooth.exp(2) >> smooth.sigmoid(2)
 >>> f
 Map(R^2 -> R^2: exp ; sigmoid)
 >>> f.dom @ f.cod
 Ty(R^2, R^2)
+
+Three of the laws, on values:
+
+>>> import numpy as np
+>>> f, g, h, k = smooth.exp(1), smooth.sigmoid(1), smooth.tanh(1), smooth.scale(2.0, 1)
+>>> x, y = np.array([[0.5], [2.0]]), np.array([[-1.0], [3.0]])
+>>> same = lambda us, vs: all(np.allclose(u, v, rtol=1e-15) for u, v in zip(us, vs))
+>>> same(((f @ g) >> (h @ k))(x, y), ((f >> h) @ (g >> k))(x, y))    # interchange
+True
+>>> same(((f >> g) >> h)(x), (f >> (g >> h))(x))                     # associativity
+True
+>>> same((h >> (f + g))(x), ((h >> f) + (h >> g))(x))                 # left additivity
+True
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
 
 from catlearn import display
+from catlearn.compile import compile_map
+from catlearn.program import (_TRACES, Generator, Op, Rev, Ty, Var, _Builder, _fresh, _splice,
+                              wires)
 
-
-class Ty(tuple):
-    """A list of wire types; ``@`` concatenates.
-
-    >>> from catlearn.smooth import Real
-    >>> Ty(Real((2,))) @ Ty(Real((3,), batched=False))
-    Ty(R^2, P^3)
-    """
-
-    def __new__(cls, *wires):
-        return super().__new__(cls, wires)
-
-    def __matmul__(self, other: "Ty") -> "Ty":
-        return Ty(*self, *other)
-
-    def __getitem__(self, key):
-        item = tuple.__getitem__(self, key)
-        return Ty(*item) if isinstance(key, slice) else item
-
-    def __repr__(self) -> str:
-        return f"Ty({', '.join(map(repr, self))})"
-
-    def __str__(self) -> str:
-        return display.fold(self, shown=8)
-
-
-@dataclass(frozen=True)
-class Generator:
-    """A box of the signature: a name, a type and hashable static data.
-
-    Generators carry no arrays; what they mean is the backend's business.
-    """
-
-    name: str
-    dom: Ty
-    cod: Ty
-    data: Hashable = None
-
-    def __repr__(self) -> str:
-        return self.name if self.data is None else f"{self.name}{_show(self.data)}"
-
-    def __call__(self, *args: "Var"):
-        """Apply the generator to traced registers (see :func:`trace`)."""
-        return _apply(self, args)
-
-
-@dataclass(frozen=True)
-class Rev(Generator):
-    """The reverse derivative of ``base`` with respect to its input ``i``.
-
-    Type ``base.dom @ base.cod @ base.cod -> base.dom[i]``: it reads the
-    inputs, the outputs (residuals) and the output cotangents.  Backends
-    run it with a fused kernel; its own reverse derivative is built from the
-    generator's reverse-derivative program, so ``R`` can be iterated.
-    """
-
-    def __repr__(self) -> str:
-        base, i = self.data
-        return f"R{i}[{base!r}]"
-
-
-def _show(data) -> str:
-    return f"({', '.join(map(str, data))})" if isinstance(data, tuple) else f"({data})"
-
-
-@dataclass(frozen=True)
-class Op:
-    """One instruction: ``outs = gen(*ins)`` over register numbers."""
-
-    gen: Generator
-    ins: tuple[int, ...]
-    outs: tuple[int, ...]
+__all__ = ["Generator", "Map", "Op", "Rev", "Ty", "Var", "share", "tensor", "then", "trace",
+           "wires"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,12 +156,12 @@ class Map:
                              f"({self.dom}), got {len(args)}")
         args = tuple(self.backend.check(w, x, f"input wire {i} ({w!r})")
                      for i, (w, x) in enumerate(zip(self.dom, args)))
+        _check_batches(self, args)
         return self.compiled(*args)
 
     @functools.cached_property
     def compiled(self) -> Callable:
         """The program as one Python function of arrays, generated once."""
-        from catlearn.compile import compile_map
         return compile_map(self)
 
     def prune(self) -> "Map":
@@ -241,6 +190,15 @@ class Map:
 
     def _repr_svg_(self) -> str:
         return display.map_svg(self)
+
+
+def _check_batches(f: Map, args) -> None:
+    """The batched input wires of one call must agree on the batch size: say which differ."""
+    sizes = [(i, w, n) for i, (w, x) in enumerate(zip(f.dom, args))
+             if (n := f.backend.batch(w, x)) is not None]
+    if len({n for _, _, n in sizes}) > 1:
+        listed = ", ".join(f"wire {i} ({w!r}) has {n}" for i, w, n in sizes)
+        raise ValueError(f"{f!r}: the input wires carry different batch sizes: {listed}")
 
 
 def _check_parallel(f: Map, g: Map, what: str) -> None:
@@ -303,18 +261,6 @@ def _same_backend(f: Map, g: Map, what: str) -> None:
                         "read one in the other's backend with .to(backend)")
 
 
-def _fresh(g: Map, types: list, bound: dict) -> list[int]:
-    """Register renaming of ``g`` into a program: bound ones, then fresh."""
-    remap = []
-    for r, ty in enumerate(g.types):
-        if r in bound:
-            remap.append(bound[r])
-        else:
-            remap.append(len(types))
-            types.append(ty)
-    return remap
-
-
 def tensor(*maps: Map) -> Map:
     """Put ``maps`` side by side.
 
@@ -339,58 +285,6 @@ def tensor(*maps: Map) -> Map:
 
 
 # -- tracing: writing maps as Python functions of wires ----------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Var:
-    """A register of a map under construction (see :func:`trace`).
-
-    Arithmetic on Vars applies the backend's generators: ``+`` is the
-    backend's addition, ``*`` its multiplication, ``-x`` its negation.
-    """
-
-    builder: "_Builder"
-    reg: int
-
-    @property
-    def type(self):
-        return self.builder.types[self.reg]
-
-    def _op(self, name: str, *others):
-        return getattr(self.builder.backend, name)(self, *others)
-
-    def __add__(self, other):
-        return self._op("var_add", other)
-
-    __radd__ = __add__
-
-    def __mul__(self, other):
-        return self._op("var_mul", other)
-
-    __rmul__ = __mul__
-
-    def __neg__(self):
-        return self._op("var_neg")
-
-    def __sub__(self, other):
-        return self + (-other if isinstance(other, Var) else -other)
-
-    def __rsub__(self, other):
-        return (-self) + other
-
-
-@dataclass(eq=False)
-class _Builder:
-    backend: Any
-    types: list = field(default_factory=list)
-    ops: list = field(default_factory=list)
-
-    def fresh(self, ty) -> int:
-        self.types.append(ty)
-        return len(self.types) - 1
-
-
-_TRACES: list["_Builder"] = []  # traces under construction, innermost last
 
 
 def trace(dom: Ty, fn: Callable, backend) -> Map:
@@ -423,40 +317,3 @@ def trace(dom: Ty, fn: Callable, backend) -> Map:
     outputs = tuple(v.reg for v in result)
     return Map(backend, Ty(*dom), Ty(*(builder.types[r] for r in outputs)),
                tuple(builder.types), tuple(builder.ops), tuple(x.reg for x in xs), outputs)
-
-
-def wires(result) -> tuple:
-    """A traced result as a tuple of Vars (a single Var becomes a 1-tuple)."""
-    return (result,) if isinstance(result, Var) else tuple(result)
-
-
-def _check_args(dom: Ty, args, what) -> "_Builder":
-    """The trace the arguments belong to; ``what`` (a string or object) names the callee."""
-    if len(args) != len(dom):
-        raise TypeError(f"{what} takes {len(dom)} wire(s) ({dom}), got {len(args)}")
-    builder = args[0].builder if args else (_TRACES[-1] if _TRACES else None)
-    if builder is None:
-        raise TypeError(f"{what} has no inputs: call it inside a trace, or on no arrays")
-    for k, (w, v) in enumerate(zip(dom, args)):
-        if not isinstance(v, Var) or v.builder is not builder:
-            raise TypeError(f"{what}: argument {k} is not a wire of the same trace: {v!r}")
-        if v.type != w:
-            raise TypeError(f"{what}: wire {k} has type {v.type!r}, expected {w!r}")
-    return builder
-
-
-def _apply(gen: Generator, args) -> Var | tuple[Var, ...]:
-    builder = _check_args(gen.dom, args, gen)
-    outs = tuple(builder.fresh(w) for w in gen.cod)
-    builder.ops.append(Op(gen, tuple(a.reg for a in args), outs))
-    result = tuple(Var(builder, r) for r in outs)
-    return result[0] if len(result) == 1 else result
-
-
-def _splice(f: Map, args) -> Var | tuple[Var, ...]:
-    builder = _check_args(f.dom, args, f)
-    remap = _fresh(f, builder.types, {r: a.reg for r, a in zip(f.inputs, args)})
-    builder.ops.extend(Op(o.gen, tuple(remap[i] for i in o.ins), tuple(remap[j] for j in o.outs))
-                       for o in f.ops)
-    result = tuple(Var(builder, remap[r]) for r in f.outputs)
-    return result[0] if len(result) == 1 else result

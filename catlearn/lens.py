@@ -18,6 +18,20 @@ tensor is functorial, ``Lens.R(f >> g) == Lens.R(f) >> Lens.R(g)``.
 >>> x, dy = np.array([[0.0]]), np.array([[1.0]])
 >>> lens.get(x)[0].tolist(), lens.put(x, dy)[0].tolist()
 ([[3.0]], [[3.0]])
+
+``R`` is a functor, on values: the lens of a composite is the composite of
+the lenses, and identities go to identities.
+
+>>> f, g = smooth.linear(2, 1), smooth.sigmoid(1)
+>>> W, a, db = np.array([[0.5, -1.0]]), np.array([[1.0, 2.0], [0.0, 3.0]]), np.array([[1.0], [2.0]])
+>>> whole, parts = Lens.R(f >> g), Lens.R(f) >> Lens.R(g)
+>>> all(np.allclose(u, v, rtol=1e-15) for u, v in zip(whole.get(W, a), parts.get(W, a)))
+True
+>>> all(np.allclose(u, v, rtol=1e-15) for u, v in zip(whole.put(W, a, db), parts.put(W, a, db)))
+True
+>>> ident = Lens.R(smooth.identity(2))
+>>> ident.put(a, a)[0].tolist() == a.tolist() and ident.get(a)[0].tolist() == a.tolist()
+True
 """
 
 from __future__ import annotations

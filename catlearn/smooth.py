@@ -311,7 +311,12 @@ def check(wire: Real, x, where: str):
     return x
 
 
-backend = Backend("Smooth", RULES, NumpyOps, check, STRUCTURE)
+def batch(wire: Real, x) -> int | None:
+    """The batch size of an array on a data wire (``None`` on a parameter wire)."""
+    return x.shape[0] if wire.batched else None
+
+
+backend = Backend("Smooth", RULES, NumpyOps, check, STRUCTURE, batch=batch)
 
 
 # -- constructors: each a Map of this backend ---------------------------------

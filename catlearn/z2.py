@@ -135,7 +135,12 @@ def _transpose(m: tuple) -> tuple:
     return tuple(zip(*m)) if m else ()
 
 
-backend = Backend("Z2", RULES, np, check, STRUCTURE)
+def batch(wire, x) -> int | None:
+    """The number of words on a wire; a one-word wire broadcasts (``None``)."""
+    return len(x) if len(x) != 1 else None
+
+
+backend = Backend("Z2", RULES, np, check, STRUCTURE, batch=batch)
 
 
 # -- constructors --------------------------------------------------------------

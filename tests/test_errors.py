@@ -129,6 +129,23 @@ def test_wrong_shape_names_the_wire_and_the_expected_shape(f, args, wire, expect
         f(*args)
 
 
+def test_batch_mismatch_in_R_names_the_wires_and_the_sizes():
+    """R(f) with a batch of 4 and a cotangent batch of 3: not a numpy broadcast error."""
+    from catlearn import R
+    f = smooth.exp(2) >> smooth.sum(2)
+    with raises(ValueError, "batch sizes", "wire 0 (R^2) has 4", "wire 1 (R) has 3"):
+        R(f)(np.ones((4, 2)), np.ones(3))
+
+
+def test_batch_mismatch_ignores_parameters_and_one_word_z2_wires():
+    W, x = np.ones((3, 2)), np.ones((5, 2))
+    assert smooth.linear(2, 3)(W, x)[0].shape == (5, 3)
+    words = z2.pack([[1, 0]] * 100)
+    assert z2.and_()(words[0], z2.one()()[0])[0].shape == words[0].shape
+    with raises(ValueError, "wire 0 (Z2) has 2", "wire 1 (Z2) has 3"):
+        z2.and_()(np.zeros(2, np.uint64), np.zeros(3, np.uint64))
+
+
 def test_non_float_smooth_data():
     with raises(ValueError, "input wire 0 (R^2)", "float", "<U1"):
         smooth.exp(2)(np.array([["a", "b"]]))
