@@ -140,13 +140,14 @@ def test_large_netlists_display_a_summary_table():
     assert small._repr_html_() is None and ">nand<" in small._repr_svg_()
 
 
-def test_draw_takes_maps_lenses_paras_and_models():
+def test_draw_takes_maps_lenses_paras_models_and_netlists():
     model = interpret(mlp_diagram([3, 4, 2]), smooth.backend)
     for obj in (model.map, Lens.R(model.map), model.para, model):
         assert "<svg" in draw(obj).svg
     assert ">layer1.W<" in model._repr_svg_()  # every named view of a Para displays
     assert ">layer1.W<" in draw(model).svg
     assert ">layer2.b'<" in draw(model.para.R()).svg  # the parameter's cotangent
+    assert ">cout<" in draw(read_blif(ZOO / "full_adder.blif")).svg
     with pytest.raises(TypeError, match="cannot draw a int"):
         draw(3)
     with pytest.raises(ValueError, match="2 names for the 1 inputs"):

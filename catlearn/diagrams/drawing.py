@@ -9,7 +9,8 @@ curve, and the cost is linear in the number of boxes.  The result is a
 Jupyter; diagrams display themselves that way once this module is imported
 in a notebook (a display formatter registered with IPython).  :func:`draw`
 also takes a :class:`~catlearn.core.Map`, a :class:`~catlearn.lens.Lens`, a
-:class:`~catlearn.para.Para` or a :class:`~catlearn.diagrams.Model`.
+:class:`~catlearn.para.Para`, a :class:`~catlearn.diagrams.Model` or a
+:class:`~catlearn.circuits.Netlist`.
 
 :func:`draw_lens` and :func:`draw_para` draw a model as the papers do, left
 to right: each generator a stage, forward wires on top going right, backward
@@ -33,13 +34,20 @@ from dataclasses import dataclass
 from discopy import markov
 
 from catlearn import display
+from catlearn.circuits.netlist import Netlist
 from catlearn.core import Map
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.interpret import Model
 from catlearn.diagrams.reverse import residual_size, reverse
 from catlearn.diagrams.wiring import placed_boxes
 from catlearn.display import Picture
-from catlearn.display.programs import lens_graph, map_graph, para_graph, wire_labels
+from catlearn.display.programs import (
+    lens_graph,
+    map_graph,
+    netlist_graph,
+    para_graph,
+    wire_labels,
+)
 from catlearn.lens import Lens
 from catlearn.para import Para
 
@@ -121,7 +129,7 @@ def _names(given, wires: tuple, what: str, ty) -> dict:
 
 
 def graph(obj, inputs=None, outputs=None) -> display.Graph:
-    """The graph of a diagram, a Map, a Lens, a Para or a Model."""
+    """The graph of a diagram, a Map, a Lens, a Para, a Model or a Netlist."""
     if isinstance(obj, markov.Diagram):
         return diagram_graph(obj, inputs, outputs)
     if inputs is not None or outputs is not None:
@@ -135,12 +143,17 @@ def graph(obj, inputs=None, outputs=None) -> display.Graph:
         return lens_graph(obj)
     if isinstance(obj, Map):
         return map_graph(obj)
+    if isinstance(obj, Netlist):
+        return netlist_graph(obj)
     raise TypeError(f"cannot draw a {type(obj).__name__}: expected a diagram, a Map, "
-                    "a Lens, a Para or a Model")
+                    "a Lens, a Para, a Model or a Netlist")
 
 
 def draw(obj, path=None, *, inputs=None, outputs=None) -> Picture:
-    """Draw a diagram (or a Map, Lens, Para, Model); save it to ``path`` (.svg/.png) if given.
+    """Draw a diagram (or a Map, Lens, Para, Model, Netlist); save it to ``path`` if given.
+
+    The format (``.svg`` or ``.png``) follows the suffix of ``path``; a netlist
+    shows every net's name, its gates named by their covers.
 
     ``inputs`` and ``outputs`` name a diagram's input and output wires.
     """
