@@ -255,7 +255,7 @@ def _verify(target: Netlist, learned: Netlist, held: Behaviour, cycles: int):
 
 
 def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
-                     steps: int | None = None, *, n_sequences: int = 256, length: int = 12,
+                     steps: int | None = None, *, n_sequences: int = 256, length: int = 8,
                      max_state: int = MAX_STATE, cycles: int = 24, population: int | None = None,
                      time_limit: float | None = None,
                      progress: Callable | None = None) -> SequentialResult:
