@@ -40,7 +40,8 @@ from catlearn.circuits.table import ZEROS, Table
 
 ZOO = Path(__file__).resolve().parents[2] / "circuits"
 STAGE_SIZES = ((4, 2), (8, 3), (16, 4), (24, 5), (32, 6))  # (gates, layers), tried in turn
-RECENCY = 4.0  # a wire one stage older is drawn as a candidate this many times less often
+RECENCY = 4.0  # a learned wire one stage older is drawn this many times less often
+OLD_INPUT = 0.5  # the weight of a primary input that entered a support before the last stage
 
 
 # -- learning a target, output by output or all at once --------------------------------
@@ -96,12 +97,14 @@ def _network(plan: _Plan, table: Table, size, seed, weights) -> GateNetwork:
     return focused_network(weights, len(table.outputs), gates, layers, plan.choices, wiring)
 
 
-def _fit(plan: _Plan, table: Table, stage: int, weights=None):
-    """Networks of growing size until one fits exactly: ``(net, theta, errors, steps)``,
-    or None when time ran out before any was tried.  ``weights``: the candidate weights
-    of the primary wires (:func:`~catlearn.circuits.stages.focused_network`)."""
+def _fit(plan: _Plan, table: Table, stage: int, weights=None, first: int = 0):
+    """Networks of growing size, from ``plan.sizes[first]``, until one fits exactly:
+    ``(net, theta, errors, steps, size index)``, or None when time ran out before any was
+    tried.  ``weights``: the candidate weights of the primary wires
+    (:func:`~catlearn.circuits.stages.focused_network`)."""
     best, used = None, 0
-    for attempt, (gates, layers) in enumerate(plan.sizes):
+    for attempt in range(first, len(plan.sizes)):
+        gates, layers = plan.sizes[attempt]
         if plan.out_of_time():
             break
         seed = [plan.seed, stage, attempt]
@@ -114,10 +117,10 @@ def _fit(plan: _Plan, table: Table, stage: int, weights=None):
         plan.say(f"  {gates} gates x {layers} layers: {errs} wrong bits of "
                  f"{table.n_rows} rows after {steps} steps ({time.perf_counter() - start:.1f} s)")
         if best is None or errs < best[2]:
-            best = (net, theta, errs)
+            best = (net, theta, errs, attempt)
         if errs == 0:
-            return (net, prune(net, theta, table), 0, used)
-    return None if best is None else (*best, used)
+            return (net, prune(net, theta, table), 0, used, attempt)
+    return None if best is None else (*best[:3], used, best[3])
 
 
 def _stage_gates(net, theta, names, output: str, prefix: str) -> list[Gate]:
@@ -143,14 +146,18 @@ class _Wires:
     words: np.ndarray
     support: list
     born: list
+    inputs: int
     stages: int = 0
 
     def pool(self, support) -> tuple[list[int], np.ndarray]:
-        """The wires inside ``support`` and their weights ``RECENCY**-age``."""
+        """The wires inside ``support`` and their weights: ``RECENCY**-age`` for learned
+        wires; 1 for a primary input new to the supports or first read by the last
+        stage, ``OLD_INPUT`` for an older one (inputs are never starved)."""
         pool = [w for w, s in enumerate(self.support) if s <= support]
-        age = [max(0, self.stages - 1 - self.born[w]) if self.born[w] is not None else 0
-               for w in pool]
-        return pool, RECENCY ** -np.array(age, dtype=float)
+        age = np.array([max(0, self.stages - 1 - self.born[w]) if self.born[w] is not None
+                        else 0 for w in pool], dtype=float)
+        primary = np.array(pool) < self.inputs
+        return pool, np.where(primary, np.where(age > 0, OLD_INPUT, 1.0), RECENCY ** -age)
 
     def add(self, gates: list[Gate], support, full: bool, n: int) -> None:
         values = Netlist("stage", tuple(self.names), tuple(g.output for g in gates),
@@ -171,14 +178,16 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
     support spans (:mod:`catlearn.circuits.stages`).
 
     Outputs go smallest support first; one that no network fits exactly waits once for
-    the others (whose wires may help it), then keeps its best fit.
+    the others (whose wires may help it), then keeps its best fit.  A stage starts one
+    size below the size that fitted the stage before it.
     """
     n, m, full = len(table.inputs), len(table.outputs), is_truth_table(table)
     every = frozenset(range(n))
     wanted = supports(table.y, n) if full else [every] * m
     wires = _Wires(list(table.inputs), table.x, supports(table.x, n) if full else [
-        frozenset({i}) for i in range(n)], [None] * n)
+        frozenset({i}) for i in range(n)], [None] * n, n)
     queue, waited, gates, used = sorted(range(m), key=lambda o: len(wanted[o])), set(), [], 0
+    first = 0
     while queue:
         o = queue.pop(0)
         plan.say(f"output {o + 1}/{m} ({table.outputs[o]}), support of "
@@ -186,12 +195,12 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
         pool, weights = wires.pool(wanted[o])
         rows = projection(wanted[o], n) if full and wanted[o] != every else None
         stage = stage_table(table, wires.words, wires.names, pool, o, rows)
-        fit = _fit(plan, stage, o + m * (o in waited), weights)
+        fit = _fit(plan, stage, o + m * (o in waited), weights, first)
         if fit is None:
             plan.say(f"  out of time: {table.outputs[o]} is a constant")
             gates += _constant(table, o)
             continue
-        net, theta, errs, steps = fit
+        net, theta, errs, steps, size = fit
         used += steps
         if errs and queue and o not in waited and not plan.out_of_time():
             plan.say(f"  {table.outputs[o]} waits for the other outputs")
@@ -202,6 +211,7 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
                            f"_s{o}")
         wires.add(new, wanted[o], full, n)
         gates += new
+        first = max(0, size - 1) if errs == 0 else first
     return gates, used
 
 
@@ -210,7 +220,7 @@ def _joint(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
     fit = _fit(plan, table, 0)
     if fit is None:
         return [g for o in range(len(table.outputs)) for g in _constant(table, o)], 0
-    net, theta, _, used = fit
+    net, theta, _, used, _ = fit
     return list(net.netlist(theta, "joint", table.inputs, table.outputs).gates), used
 
 

@@ -116,24 +116,24 @@ def _majority(fix, against, batch, rng):
 
 def _greedy(fix, against, batch, rng, noise: float = 0.1):
     """Per row (a member of a population), the one bit with the largest net vote
-    ``fix - against``; a random walk move (a bit some example asks for) when none has a
-    positive net vote or, with probability ``noise``, anyway.  No example asking for any
-    flip: no flip.  Without ``rng``, no ties broken at random and no walk."""
+    ``fix - against``, ties and zero votes broken by a small random jitter (so a bit that
+    no example minds may drift); a random walk move (a bit some example asks for) when
+    none has a positive net vote or, with probability ``noise``, anyway.  A row that no
+    example asks to change is left alone.  Without ``rng``: no jitter and no walk."""
     single = np.ndim(fix) == 1
     fix, against = np.atleast_2d(fix), np.atleast_2d(against)
     rows = np.arange(len(fix))
-    jitter = rng.random(fix.shape) * 0.1 if rng is not None else 0.0
-    gain = fix - against + jitter
+    gain = fix - against + (rng.random(fix.shape) * 0.1 if rng is not None else 0.0)
     best = np.argmax(gain, axis=1)
-    walk = gain[rows, best] <= 0
-    if rng is not None:
-        walk |= rng.random(len(best)) < noise
+    if rng is None:
+        asked = gain[rows, best] > 0
+    else:
+        walk = (gain[rows, best] <= 0) | (rng.random(len(best)) < noise)
         wanted = np.where(fix > 0, rng.random(fix.shape), -1.0)
         best = np.where(walk, np.argmax(wanted, axis=1), best)
-        walk = np.zeros_like(walk)
+        asked = fix.max(axis=1) > 0
     flip = np.zeros(fix.shape, dtype=np.uint8)
-    keep = ~walk & (fix[rows, best] > 0)
-    flip[rows[keep], best[keep]] = 1
+    flip[rows[asked], best[asked]] = 1
     return flip[0] if single else flip
 
 

@@ -9,7 +9,7 @@ netlist (two-input gates; inverters folded into the covers that read them); the 
 netlists are counted the same way, their wider covers as two-input ANDs and ORs.
 
 Run: python papers/circuits/report.py [--circuits add4 mux4 ...] [--methods rda relaxed]
-     [--seeds 0 1 2] [--steps 2000]
+     [--seeds 0 1 2] [--steps 2000] [--time-limit SECONDS]
 (method ``rda-xor``: RDA whose per-example updates are summed in Z2 instead of voted)
 """
 
@@ -27,8 +27,8 @@ from catlearn.circuits.learn import learn
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CIRCUITS = ["half_adder", "full_adder", "add2", "add4", "parity4", "parity8", "mux4",
-            "maj3", "maj5", "dec2to4", "cmp4", "mul2", "c17"]
+CIRCUITS = ["half_adder", "full_adder", "add2", "add4", "add8", "parity4", "parity8", "mux4",
+            "maj3", "maj5", "dec2to4", "cmp4", "mul2", "mul3", "seg7", "c17"]
 
 # torchlogix (a differentiable logic-gate network, CPU), as measured in shared/DESIGN.md
 PEERS = {
@@ -56,19 +56,22 @@ def two_input_gates(netlist) -> int:
     return sum(cost(g) for g in netlist.gates)
 
 
-def run_one(name: str, method: str, seed: int, steps: int | None) -> dict:
+def run_one(name: str, method: str, seed: int, steps: int | None,
+            time_limit: float | None = None) -> dict:
     """One fit; ``method`` is ``rda``, ``relaxed`` or ``rda-xor`` (RDA with XOR votes)."""
     target = read_blif(ROOT / "circuits" / f"{name}.blif")
     start = time.perf_counter()
     base, _, vote = method.partition("-")
-    result = learn(target, base, seed=seed, steps=steps, vote=vote or "greedy")
+    result = learn(target, base, seed=seed, steps=steps, vote=vote or "greedy",
+                   time_limit=time_limit)
     seconds = time.perf_counter() - start
     proved = yosys_equivalent(target, result.netlist) if result.exact and yosys_available() \
         else None
     exact = result.exact and proved is not False
     print(f"{name:11} {method:8} seed {seed}: {result!r}"
           f"{'' if proved is None else f', yosys: {proved}'}", file=sys.stderr, flush=True)
-    return dict(exact=exact, gates=result.gates, steps=result.steps, seconds=seconds)
+    return dict(exact=exact, gates=result.gates, steps=result.steps, seconds=seconds,
+                seed=seed)
 
 
 def cell(runs: list[dict]) -> str:
@@ -94,19 +97,34 @@ def table(results: dict, circuits, methods) -> str:
     return "\n".join(lines)
 
 
+def per_seed(results: dict, circuits, methods) -> str:
+    """One line per circuit and method: each seed's verdict and wall-clock seconds."""
+    lines = ["| circuit | method | per seed: exact?, seconds |", "|---|---|---|"]
+    for name in circuits:
+        for method in methods:
+            runs = ", ".join(f"seed {r['seed']}: {'exact' if r['exact'] else 'NOT exact'} "
+                             f"{r['seconds']:.1f} s" for r in results[name, method])
+            lines.append(f"| {name} | {method} | {runs} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--circuits", nargs="+", default=CIRCUITS)
     parser.add_argument("--methods", nargs="+", default=["rda", "relaxed"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--steps", type=int, help="updates for the largest network")
+    parser.add_argument("--time-limit", type=float, help="seconds per fit (default: none)")
     args = parser.parse_args(argv)
-    results = {(name, method): [run_one(name, method, seed, args.steps) for seed in args.seeds]
+    results = {(name, method): [run_one(name, method, seed, args.steps, args.time_limit)
+                                for seed in args.seeds]
                for name in args.circuits for method in args.methods}
     print(f"yosys: {'every exact fit proved equivalent' if yosys_available() else 'absent'};"
           f" seeds {' '.join(map(str, args.seeds))}; exact = seeds exact / seeds run; gates "
           f"and steps: median over exact seeds; s: median wall-clock seconds\n")
     print(table(results, args.circuits, args.methods))
+    print()
+    print(per_seed(results, args.circuits, args.methods))
 
 
 if __name__ == "__main__":
