@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent / "catlearn"
 
 # lowest first; a module's layer is that of the longest name prefix listed
 LAYERS = (
-    ("core", ("catlearn.core", "catlearn.compile", "catlearn.display")),
+    ("core", ("catlearn.core", "catlearn.program", "catlearn.compile", "catlearn.display",
+              "catlearn.errors")),
     ("backend", ("catlearn.backend",)),
     ("derivative", ("catlearn.derivative",)),
     ("backends", ("catlearn.smooth", "catlearn.z2", "catlearn.symbolic", "catlearn.packing",
@@ -49,11 +50,15 @@ MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
 
 
 def layer(module: str) -> int:
-    """Index in :data:`LAYERS` of the longest listed prefix of ``module``."""
+    """Index in :data:`LAYERS` of the longest listed prefix of ``module``.
+
+    The package itself (``catlearn``, its ``__init__``) is a prefix of nothing:
+    a new module must be given its layer explicitly.
+    """
     best = None
     for rank, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
+            if module == prefix or (prefix != "catlearn" and module.startswith(prefix + ".")):
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), rank)
     if best is None:
