@@ -84,21 +84,22 @@ def picture(graph: Graph) -> Picture:
                    functools.partial(_scene.png, shapes))
 
 
-def figure_picture(figure) -> Picture:
-    """A matplotlib figure as a picture (labels kept as SVG text); the figure is not kept."""
+def figure_svg(figure) -> str:
+    """The SVG text of a matplotlib figure, its labels kept as text."""
     import matplotlib
-    svg, png = io.StringIO(), io.BytesIO()
+    svg = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(svg, format="svg", facecolor="white")
+    return svg.getvalue()
+
+
+def figure_picture(figure) -> Picture:
+    """A matplotlib figure as a picture; the figure is not kept."""
+    png = io.BytesIO()
     figure.savefig(png, format="png", dpi=100, facecolor="white")
     width, height = figure.get_size_inches() * 72
     data = png.getvalue()
-    return Picture(svg.getvalue(), round(width), round(height), lambda: data)
-
-
-def figure_svg(figure) -> str:
-    """The SVG text of a matplotlib figure."""
-    return figure_picture(figure).svg
+    return Picture(figure_svg(figure), round(width), round(height), lambda: data)
 
 
 def map_svg(f) -> str:
