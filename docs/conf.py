@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-import catlearn  # noqa: E402  (the path above must be set first)
+import catlearn  # after the path above is set: the checkout, not an installed copy
 
 project = "catlearn"
 author = "the catlearn developers"

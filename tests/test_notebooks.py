@@ -29,7 +29,7 @@ def prose_words(nb) -> int:
     """Words of the markdown cells, without code spans and formulas."""
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for pattern in (r"\$\$.*?\$\$", r"`[^`]*`", r"\$[^$]*\$"):
-        text = re.sub(pattern, " ", text, flags=re.S)
+        text = re.sub(pattern, " ", text, flags=re.DOTALL)
     return len(re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
 
 
@@ -52,7 +52,7 @@ def teaching_shortfalls(nb) -> list[str]:
     if not pictures(nb):
         problems.append("no picture among the outputs")
     headings = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-                and re.search(r"^#+\s*Exercises", c.source, flags=re.M)]
+                and re.search(r"^#+\s*Exercises", c.source, flags=re.MULTILINE)]
     if not headings:
         problems.append("no '## Exercises' section")
     elif not any(c.cell_type == "code" and hidden(c) for c in nb.cells[headings[-1]:]):
