@@ -106,9 +106,24 @@ def test_levelled_reads_every_two_input_function():
 def test_doctests():
     import doctest
 
-    from catlearn.circuits import classifier, datasets, levelled
+    from catlearn.circuits import classifier, datasets, levelled, native
     from catlearn.data import csv, encode
     from catlearn.layers import logic, logic_net
-    for module in (logic, logic_z2, logic_net, classifier, levelled, datasets, csv, encode):
+    for module in (logic, logic_z2, logic_net, classifier, levelled, native, datasets, csv,
+                   encode):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_native_evaluator_agrees_with_the_netlist():
+    from catlearn.circuits.native import evaluator
+    for seed in range(3):
+        net, tables = random_network(9, 5, 3, 3, seed)
+        circuit = export(net, tables)
+        words = pack(np.random.default_rng(seed).integers(0, 2, (3000, 9)))
+        assert (evaluator(circuit).evaluate(words) == circuit.evaluate(words)).all()
+    for t in range(16):
+        rows = tuple((f"{r >> 1}{r & 1}", "1") for r in range(4) if (t >> r) & 1)
+        n = Netlist("f", ("a", "b"), ("y",), (Gate("y", ("a", "b"), rows),))
+        words = pack([[0, 0], [0, 1], [1, 0], [1, 1]])
+        assert (evaluator(n).evaluate(words) == n.evaluate(words)).all()
