@@ -99,9 +99,9 @@ def generators(c=2, o=3, k=3, h=6, w=5, s=2, n=2):
     W, x, y = Real((o, c, k, k), False), Real((c, h, w)), Real((o, h - k + 1, w - k + 1))
     img = Real((c, 2 * s, 3 * s))
     return {
-        "conv2d": conv.conv2d_gen(W, x), "conv2d_t": conv.conv2d_t(W, y),
-        "conv2d_w": conv.conv2d_w(x, y), "channel_bias": conv.channel_bias_gen(x),
-        "channel_sum": conv.channel_sum(x), "channel_spread": conv.channel_spread(x),
+        "conv2d": conv.conv2d_gen(W, x), "conv2d_t": conv.conv2d_t_gen(W, y),
+        "conv2d_w": conv.conv2d_w_gen(x, y), "channel_bias": conv.channel_bias_gen(x),
+        "channel_sum": conv.channel_sum_gen(x), "channel_spread": conv.channel_spread_gen(x),
         "maxpool2d": pool.maxpool2d_gen(img, s), "pool_mask": pool.pool_mask_gen(img, s),
         "upsample": pool.upsample_gen(Real((c, 2, 3)), s), "pool_sum": pool.pool_sum_gen(img, s),
         "flatten": pool.flatten_gen(x),
@@ -133,9 +133,9 @@ def test_conv_family_forward_matches_loops(c, o, k, h, w, n, seed):
     f = conv.conv2d_map(c, o, k, h, w)
     np.testing.assert_allclose(f(W, x)[0], naive_conv(W, x), atol=1e-12)
     Wt, ut = Real(W.shape, False), Real(u.shape[1:])
-    np.testing.assert_allclose(Map.gen(conv.conv2d_t(Wt, ut), smooth.backend)(W, u)[0],
+    np.testing.assert_allclose(Map.gen(conv.conv2d_t_gen(Wt, ut), smooth.backend)(W, u)[0],
                                naive_conv_t(W, u), atol=1e-12)
-    gw = Map.gen(conv.conv2d_w(Real(x.shape[1:]), ut), smooth.backend)
+    gw = Map.gen(conv.conv2d_w_gen(Real(x.shape[1:]), ut), smooth.backend)
     np.testing.assert_allclose(gw(x, u)[0], naive_conv_w(x, u), atol=1e-12)
 
 
@@ -145,7 +145,7 @@ def test_channel_bias_forward():
     y = conv.channel_bias_map(3, 4, 5)(b, x)[0]
     for j in range(3):
         np.testing.assert_allclose(y[:, j], x[:, j] + b[j])
-    total = Map.gen(conv.channel_sum(Real((3, 4, 5))), smooth.backend)(x)[0]
+    total = Map.gen(conv.channel_sum_gen(Real((3, 4, 5))), smooth.backend)(x)[0]
     np.testing.assert_allclose(total, [x[:, j].sum() for j in range(3)])
 
 

@@ -109,14 +109,14 @@ def conv2d_gen(W: Real, x: Real) -> Generator:
     return Generator("conv2d", Ty(W, x), Ty(Real((o, h - k + 1, w - k + 1))))
 
 
-def conv2d_t(W: Real, u: Real) -> Generator:
+def conv2d_t_gen(W: Real, u: Real) -> Generator:
     """The transpose of conv2d: ``P^(o,c,k,k) @ R^(o,h',w') -> R^(c, h'+k-1, w'+k-1)``."""
     _check(W, u, "conv2d_t")
     (o, c, k, _), (_, ho, wo) = W.shape, u.shape
     return Generator("conv2d_t", Ty(W, u), Ty(Real((c, ho + k - 1, wo + k - 1))))
 
 
-def conv2d_w(a: Real, b: Real) -> Generator:
+def conv2d_w_gen(a: Real, b: Real) -> Generator:
     """``conv2d_w : R^(c,h,w) @ R^(o,h',w') -> P^(o,c,k,k)``, ``k = h - h' + 1``."""
     if not a.batched or not b.batched or len(a.shape) != 3 or len(b.shape) != 3:
         raise TypeError(f"conv2d_w takes two data wires R^(c,h,w), R^(o,h',w'), got {a!r}, {b!r}")
@@ -132,15 +132,18 @@ def conv2d_map(c_in: int, c_out: int, k: int, h: int, w: int) -> Map:
 
 
 def _rev_conv2d(g):
-    return lambda W, x, dy: (conv2d_w(x.type, dy.type)(x, dy), conv2d_t(W.type, dy.type)(W, dy))
+    return lambda W, x, dy: (conv2d_w_gen(x.type, dy.type)(x, dy),
+                             conv2d_t_gen(W.type, dy.type)(W, dy))
 
 
 def _rev_conv2d_t(g):
-    return lambda W, u, dv: (conv2d_w(dv.type, u.type)(dv, u), conv2d_gen(W.type, dv.type)(W, dv))
+    return lambda W, u, dv: (conv2d_w_gen(dv.type, u.type)(dv, u),
+                             conv2d_gen(W.type, dv.type)(W, dv))
 
 
 def _rev_conv2d_w(g):
-    return lambda a, b, dW: (conv2d_t(dW.type, b.type)(dW, b), conv2d_gen(dW.type, a.type)(dW, a))
+    return lambda a, b, dW: (conv2d_t_gen(dW.type, b.type)(dW, b),
+                             conv2d_gen(dW.type, a.type)(dW, a))
 
 
 smooth.backend.register("conv2d", Rule(
@@ -166,12 +169,12 @@ def channel_bias_gen(x: Real) -> Generator:
     return Generator("channel_bias", Ty(_channels(x), x), Ty(x))
 
 
-def channel_sum(x: Real) -> Generator:
+def channel_sum_gen(x: Real) -> Generator:
     """``channel_sum : R^(c,h,w) -> P^c``, the sum over batch and pixels of each channel."""
     return Generator("channel_sum", Ty(x), Ty(_channels(x)))
 
 
-def channel_spread(x: Real) -> Generator:
+def channel_spread_gen(x: Real) -> Generator:
     """``channel_spread : P^c @ R^(c,h,w) -> R^(c,h,w)``, ``b`` broadcast to the shape of ``x``."""
     return Generator("channel_spread", Ty(_channels(x), x), Ty(x))
 
@@ -191,13 +194,13 @@ def _sum_channels(dy):
 
 smooth.backend.register("channel_bias", Rule(
     lambda g, xp: lambda b, x: x + _per_channel(b),
-    lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), dy),
+    lambda g: lambda b, x, dy: (channel_sum_gen(dy.type)(dy), dy),
     (kernel(lambda b, x, y, dy: _sum_channels(dy)), kernel(lambda b, x, y, dy: dy))))
 smooth.backend.register("channel_sum", Rule(
     lambda g, xp: _sum_channels,
-    lambda g: lambda x, dz: channel_spread(x.type)(dz, x),
+    lambda g: lambda x, dz: channel_spread_gen(x.type)(dz, x),
     (kernel(lambda x, z, dz: np.broadcast_to(_per_channel(dz), x.shape)),)))
 smooth.backend.register("channel_spread", Rule(
     lambda g, xp: lambda b, x: np.broadcast_to(_per_channel(b), x.shape),
-    lambda g: lambda b, x, dy: (channel_sum(dy.type)(dy), smooth.zero_like_gen(x.type)(x)),
+    lambda g: lambda b, x, dy: (channel_sum_gen(dy.type)(dy), smooth.zero_like_gen(x.type)(x)),
     (kernel(lambda b, x, y, dy: _sum_channels(dy)), kernel(lambda b, x, y, dy: np.zeros_like(x)))))
