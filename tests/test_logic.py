@@ -43,9 +43,9 @@ def smooth_point(f: Map, rng, n=3):
 
 def generators(n_in, n_out, seed):
     m = n_out
-    return [logic.logic_gen(n_in, n_out, seed), logic.gather(n_in, n_out, seed, 0),
-            logic.gather(n_in, n_out, seed, 1), logic.scatter(n_in, n_out, seed, 1),
-            logic.mux_gen(m), logic.mux_dc(m), group_sum_gen(2 * m, 2, 1.5),
+    return [logic.logic_gen(n_in, n_out, seed), logic.gather_gen(n_in, n_out, seed, 0),
+            logic.gather_gen(n_in, n_out, seed, 1), logic.scatter_gen(n_in, n_out, seed, 1),
+            logic.mux_gen(m), logic.mux_dc_gen(m), group_sum_gen(2 * m, 2, 1.5),
             group_spread_gen(2 * m, 2, 1.5)]
 
 

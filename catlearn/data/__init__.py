@@ -19,11 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
+from catlearn.data.csv import Table, parse_csv, read_csv
+from catlearn.data.encode import Encoding, fit_array, fit_table, pixel_thresholds
 from catlearn.data.idx import idx_header, read_idx
 
 __all__ = [
     "Dataset", "load", "load_iris", "load_digits", "load_mnist", "load_mnist_raw",
     "check_finite", "read_idx", "idx_header",
+    "Table", "parse_csv", "read_csv", "Encoding", "fit_array", "fit_table", "pixel_thresholds",
 ]
 
 IRIS_PATH = Path(__file__).with_name("iris.data")

@@ -197,12 +197,12 @@ def logic_gen(n_in: int, n_out: int, seed: int) -> Generator:
                      (n_in, n_out, seed))
 
 
-def gather(n_in: int, n_out: int, seed: int, side: int) -> Generator:
+def gather_gen(n_in: int, n_out: int, seed: int, side: int) -> Generator:
     """``gather : R^n_in -> R^n_out``, the wires read by side ``side`` of the gates."""
     return Generator("gather", Ty(Real((n_in,))), Ty(Real((n_out,))), (n_in, n_out, seed, side))
 
 
-def scatter(n_in: int, n_out: int, seed: int, side: int) -> Generator:
+def scatter_gen(n_in: int, n_out: int, seed: int, side: int) -> Generator:
     """``scatter : R^n_out -> R^n_in``, the transpose of :func:`gather`."""
     return Generator("scatter", Ty(Real((n_out,))), Ty(Real((n_in,))), (n_in, n_out, seed, side))
 
@@ -213,7 +213,7 @@ def mux_gen(m: int) -> Generator:
     return Generator("mux", Ty(Real((m, 4), False), w, w), Ty(w))
 
 
-def mux_dc(m: int) -> Generator:
+def mux_dc_gen(m: int) -> Generator:
     """``mux_dc : R^m @ R^m @ R^m -> P^(m,4)``."""
     w = Real((m,))
     return Generator("mux_dc", Ty(w, w, w), Ty(Real((m, 4), False)))
@@ -235,7 +235,7 @@ def _slope(c, a, b, m: int, side: int):
 
 def _rev_mux(g):
     m = g.cod[0].shape[0]
-    return lambda c, a, b, dy: (mux_dc(m)(a, b, dy), dy * _slope(c, a, b, m, 0),
+    return lambda c, a, b, dy: (mux_dc_gen(m)(a, b, dy), dy * _slope(c, a, b, m, 0),
                                 dy * _slope(c, a, b, m, 1))
 
 
@@ -249,9 +249,9 @@ def _rev_logic(g):
     n_in, n_out, seed = g.data
 
     def rev(c, x, dy):
-        a, b = gather(n_in, n_out, seed, 0)(x), gather(n_in, n_out, seed, 1)(x)
+        a, b = gather_gen(n_in, n_out, seed, 0)(x), gather_gen(n_in, n_out, seed, 1)(x)
         dc, da, db = _rev_mux(mux_gen(n_out))(c, a, b, dy)
-        return dc, scatter(n_in, n_out, seed, 0)(da) + scatter(n_in, n_out, seed, 1)(db)
+        return dc, scatter_gen(n_in, n_out, seed, 0)(da) + scatter_gen(n_in, n_out, seed, 1)(db)
     return rev
 
 
@@ -271,10 +271,10 @@ RULES = {
     "logic": Rule(lambda g, xp: logic_forward(g), _rev_logic,
                   (lambda g, xp: logic_dc(g), lambda g, xp: logic_dx(g))),
     "gather": Rule(lambda g, xp: lambda x: take(x, _side(g)),
-                   lambda g: lambda x, dy: scatter(*g.data)(dy),
+                   lambda g: lambda x, dy: scatter_gen(*g.data)(dy),
                    (lambda g, xp: lambda x, y, dy: _scatter_one(g, dy),)),
     "scatter": Rule(lambda g, xp: lambda v: _scatter_one(g, v),
-                    lambda g: lambda v, dx: gather(*g.data)(dx),
+                    lambda g: lambda v, dx: gather_gen(*g.data)(dx),
                     (lambda g, xp: lambda v, x, dx: take(dx, _side(g)),)),
     "mux": Rule(kernel(mux_forward), _rev_mux,
                 (kernel(lambda c, a, b, y, dy: mux_dc_forward(a, b, dy)),
