@@ -55,7 +55,11 @@ MAX_STATE = 4
 
 @dataclass(frozen=True)
 class Behaviour:
-    """Packed input sequences ``xs`` (T, n, W), the target's outputs ``ys`` (T, m, W)."""
+    """Packed input sequences ``xs`` (T, n, W), the target's outputs ``ys`` (T, m, W).
+
+    ``scored`` marks the steps whose outputs count (default: every step; a sequence
+    classifier scores the last one only).
+    """
 
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
@@ -63,6 +67,14 @@ class Behaviour:
     ys: np.ndarray
     valid: np.ndarray
     n: int
+    scored: tuple | None = None
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The bits that count, per output row of the unrolled map: (T * m, 1, W)."""
+        steps = np.ones(len(self.xs), bool) if self.scored is None else np.asarray(self.scored)
+        per_step = np.where(steps[:, None], self.valid[None, :], np.uint64(0))
+        return np.repeat(per_step, len(self.outputs), axis=0)[:, None, :]
 
     @staticmethod
     def of(target: Netlist, n: int, length: int, seed: int) -> "Behaviour":
@@ -103,30 +115,30 @@ def _lanes(theta: np.ndarray, xs: np.ndarray) -> list:
     return parameter_words(theta) + [x[None, :] for step in xs for x in step]
 
 
-def _wrong(outs, ys, valid, shape) -> np.ndarray:
+def _wrong(outs, ys, rows, shape) -> np.ndarray:
     """Wrong bits (T*m, P, W) of every member."""
-    return (broadcast_stack(outs, shape) ^ ys.reshape(-1, 1, shape[1])) & valid
+    return (broadcast_stack(outs, shape) ^ ys.reshape(-1, 1, shape[1])) & rows
 
 
 def z2_errors(model: Model, theta: np.ndarray, data: Behaviour) -> np.ndarray:
     """Wrong output bits of each member (row of ``theta``) over every step and sequence."""
     theta = np.atleast_2d(theta)
     out = model.unrolled(z2.backend).compiled(*_lanes(theta, data.xs))
-    return np.bitwise_count(_wrong(out, data.ys, data.valid, (len(theta), data.xs.shape[2]))
+    return np.bitwise_count(_wrong(out, data.ys, data.rows, (len(theta), data.xs.shape[2]))
                             ).sum(axis=(0, 2)).astype(int)
 
 
-def rda(model: Model, data: Behaviour, rng, steps: int, population: int = 32,
+def rda(model: Model, data: Behaviour, rng, steps: int, population: int = 128,
         patience: int = 200):
     """Reverse derivative ascent on the unrolled network; ``(theta, errors, steps)``."""
     lens = Lens.R(model.unrolled(z2.backend))
     fwd, bwd, r, q = lens.fwd.compiled, lens.bwd.compiled, len(lens.res), model.n_params
     theta = rng.integers(0, 2, (population, q), dtype=np.uint8)
     best, since, found = np.full(population, np.inf), np.zeros(population, int), (None, np.inf)
-    shape = (population, data.xs.shape[2])
+    shape, rows = (population, data.xs.shape[2]), data.rows
     for step in range(steps):
         out = fwd(*_lanes(theta, data.xs))
-        wrong = _wrong(out[r:], data.ys, data.valid, shape)
+        wrong = _wrong(out[r:], data.ys, rows, shape)
         score = np.bitwise_count(wrong).sum(axis=(0, 2))
         k = int(np.argmin(score))
         if score[k] < found[1]:
@@ -139,7 +151,7 @@ def rda(model: Model, data: Behaviour, rng, steps: int, population: int = 32,
         theta[stalled] = rng.integers(0, 2, (len(stalled), q))
         best[stalled], since[stalled] = np.inf, 0
         fix = _votes(bwd(*out[:r], *wrong)[:q], shape)
-        against = _votes(bwd(*out[:r], *(~wrong & data.valid))[:q], shape)
+        against = _votes(bwd(*out[:r], *(~wrong & rows))[:q], shape)
         theta ^= _flip(fix, against, rng)
     return (*found, steps)
 
@@ -168,6 +180,7 @@ def relaxed(model: Model, data: Behaviour, rng, steps: int, population: int = 16
     x = [unpack(step, data.n).T.astype(float)[:, None, :] for step in data.xs]
     xs = [row for step in x for row in step]
     ys = np.concatenate([unpack(step, data.n).T.astype(float) for step in data.ys])[:, None, :]
+    weight = (data.rows[:, :, :1] != 0).astype(float)  # 1 on the rows of scored steps
     adam, wire = optim.adam(rate), smooth.Real((q,), batched=False)
     update = adam.lens(Ty(wire), smooth.backend).put.compiled
     count, moment, square = (np.broadcast_to(a, (population, q)).copy() if a.ndim else a
@@ -177,7 +190,7 @@ def relaxed(model: Model, data: Behaviour, rng, steps: int, population: int = 16
     for step in range(1, steps + 1):
         p = 0.5 * (1.0 + np.tanh(0.5 * logits))
         out = fwd(*p.T[:, :, None], *xs)
-        cot = 2.0 * (broadcast_stack(out[r:], (population, data.n)) - ys) / data.n
+        cot = 2.0 * weight * (broadcast_stack(out[r:], (population, data.n)) - ys) / data.n
         grad = broadcast_stack(bwd(*out[:r], *cot)[:q], (population, data.n)).sum(axis=2).T
         count, moment, square, logits = update(count, moment, square, logits,
                                                -grad * p * (1.0 - p))
@@ -225,15 +238,14 @@ class SequentialResult:
                 f"{self.gates} gates, {self.steps} steps, {self.seconds:.2f} s)")
 
 
-def to_netlist(model: Model, theta, target: Netlist) -> Netlist:
-    """The learned circuit: the transition's gates, its state as latches, the target's ports."""
+def to_netlist(model: Model, theta, name: str, inputs, outputs) -> Netlist:
+    """The learned circuit: the transition's gates, its state as latches, the given ports."""
     state = tuple(f"_q{i}" for i in range(model.k))
     nexts = tuple(f"_q{i}_next" for i in range(model.k))
     q = model.net.n_params
-    core = model.net.netlist(theta[:q], target.name, target.inputs + state,
-                             target.outputs + nexts)
+    core = model.net.netlist(theta[:q], name, tuple(inputs) + state, tuple(outputs) + nexts)
     latches = tuple(Latch(d, s, int(b)) for d, s, b in zip(nexts, state, theta[q:]))
-    return Netlist(target.name, target.inputs, target.outputs, core.gates, latches=latches)
+    return Netlist(name, tuple(inputs), tuple(outputs), core.gates, latches=latches)
 
 
 def _accuracy(target: Netlist, learned: Netlist, data: Behaviour) -> float:
@@ -256,9 +268,7 @@ def _verify(target: Netlist, learned: Netlist, held: Behaviour, cycles: int):
 
 def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
                      steps: int | None = None, *, n_sequences: int = 256, length: int = 8,
-                     max_state: int = MAX_STATE, cycles: int = 24, population: int | None = None,
-                     time_limit: float | None = None,
-                     progress: Callable | None = None) -> SequentialResult:
+                     cycles: int = 24, **options) -> SequentialResult:
     """Learn a circuit with latches that behaves as ``target`` from reset.
 
     Args:
@@ -267,34 +277,51 @@ def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
         seed: seeds the input sequences, the wiring and the search.
         steps: updates per network tried (default 400 for rda, 600 for relaxed).
         n_sequences, length: the training sequences (random, from reset).
-        max_state: the largest state width tried.
         cycles: length of the exhaustive bounded check, when it is feasible.
-        time_limit: seconds after which no larger network is tried (the best is returned).
-        progress: called with a line of text as learning goes.
+        options: ``max_state``, ``population``, ``time_limit``, ``progress`` of :func:`search`.
+    """
+    data = Behaviour.of(target, n_sequences, length, seed)
+    held = Behaviour.of(target, 512, 3 * length, seed + 1)
+    return search(data, method, seed, steps, name=target.name,
+                  verify=lambda learned: _verify(target, learned, held, cycles), **options)
+
+
+def _fits(data: Behaviour):
+    return lambda learned: (1.0, True, f"{data.n} training sequences")
+
+
+def search(data: Behaviour, method: str = "rda", seed: int = 0, steps: int | None = None, *,
+           name: str = "learned", max_state: int = MAX_STATE, population: int | None = None,
+           time_limit: float | None = None, verify: Callable | None = None,
+           progress: Callable | None = None) -> SequentialResult:
+    """Networks with 1, 2, ... state bits (two sizes each) until one fits ``data`` exactly.
+
+    ``verify(netlist) -> (accuracy, exact, what was checked)`` judges a network that fits
+    the training sequences (default: the fit itself is the verdict); ``time_limit``: seconds
+    after which no larger network is tried (the best is returned).
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    say = progress or (lambda line: None)
+    say, verify = progress or (lambda line: None), verify or _fits(data)
     steps = steps or (400 if method == "rda" else 600)
     options = {} if population is None else {"population": population}
-    data = Behaviour.of(target, n_sequences, length, seed)
-    held = Behaviour.of(target, 512, 3 * length, seed + 1)
     start, used, best = time.perf_counter(), 0, None
     for k in range(1, max_state + 1):
         for attempt, (hidden, layers) in enumerate(SIZES):
-            m = len(target.outputs) + k
-            net = GateNetwork.random(len(target.inputs) + k, m, hidden + m, layers,
+            m = len(data.outputs) + k
+            net = GateNetwork.random(len(data.inputs) + k, m, hidden + m, layers,
                                      seed=int(np.random.default_rng([seed, k, attempt])
                                               .integers(2**31)))
-            model = Model(net, k, length)
+            model = Model(net, k, len(data.xs))
             rng = np.random.default_rng([seed, k, attempt])
             theta, errs, n = METHODS[method](model, data, rng, steps, **options)
             used += n
-            learned = to_netlist(model, theta, target)
-            accuracy, exact, checked = _verify(target, learned, held, cycles) if errs == 0 \
-                else (_accuracy(target, learned, held), False, "training sequences")
+            learned = to_netlist(model, theta, name, data.inputs, data.outputs)
+            accuracy, exact, checked = verify(learned) if errs == 0 else \
+                (1.0 - errs / (data.n * len(data.xs) * len(data.outputs)), False,
+                 "training sequences")
             say(f"  {k} state bits, {hidden + m} cells x {layers} layers: {errs} wrong bits "
-                f"after {n} steps; held-out accuracy {accuracy:.4f}")
+                f"after {n} steps; accuracy {accuracy:.4f} ({checked})")
             if best is None or accuracy > best[1] or exact:
                 best = (learned, accuracy, exact, k, checked)
             if exact or (time_limit and time.perf_counter() - start > time_limit):
