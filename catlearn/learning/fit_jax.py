@@ -28,6 +28,7 @@ import numpy as np
 
 import catlearn.layers.jax_rules  # noqa: F401 - JAX rules of the layers' generators
 import catlearn.learning.jax_ops  # noqa: F401 - JAX rules of the losses' generators
+import catlearn.layers.jax_logic  # noqa: F401 - JAX rules of the logic-gate and sequence layers
 from catlearn import jax_backend
 from catlearn.jax_backend import jax, jnp
 from catlearn.learning import checkpoint as checkpoints
