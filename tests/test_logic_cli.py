@@ -122,3 +122,12 @@ def test_encoding_is_fitted_on_training_rows_only():
     enc = fit_table(train, levels=4)
     assert [b.value for b in enc.bits if b.column == "v"] == [1.5, 2.5]
     assert enc.encode_table(parse_csv("v,c\n100,zzz\n")).tolist() == [[1, 1, 0, 0]]
+
+
+def test_rda_trains_the_same_network_in_z2(tmp_path, capsys):
+    train = write_rule(tmp_path / "train.csv", 160, 0)
+    code, out, err = run(capsys, "circuit", "fit", train, "--label", "kind", "--method", "rda",
+                         "--batch-size", "16", "--out", tmp_path / "r.blif", *FAST)
+    assert code == 0, err
+    assert "epochs of rda" in out and "rda train" in err
+    assert "verified: 0 mismatches" in out and out.splitlines()[-1].startswith("test accuracy: ")

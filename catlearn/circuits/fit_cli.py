@@ -51,7 +51,8 @@ def add_fit_parser(sub) -> None:
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--method", choices=("adam",), default="adam")
+    p.add_argument("--method", choices=("adam", "rda"), default="adam",
+                   help="adam on the relaxed network, or RDA (majority votes) on its Z2 reading")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--random-checks", type=int, default=10**6,
                    help="random inputs on which circuit and model are compared")
@@ -119,6 +120,38 @@ def train(net: LogicNetwork, data, args):
     return result.params, curve, time.perf_counter() - began
 
 
+def train_rda(net: LogicNetwork, data, args):
+    """Minibatched RDA on the Z2 reading of the layers, majority votes per batch.
+
+    The target of the last layer is its gates' group membership: every gate of the true
+    class's group on, the others off.  The tables with the best training accuracy are kept.
+    """
+    from catlearn.circuits.rda import rda_fit
+    from catlearn.para import Para
+    f = net.z2_map(readout=False)
+    model = Para(f.dom[:len(f.dom) - net.n_in], f)
+    size = net.widths[-1] // net.classes
+    target = np.repeat(np.eye(net.classes, dtype=np.uint8)[data.y_train], size, axis=1)
+    theta = np.concatenate([t.ravel() for t in net.hard(net.init(args.seed))])
+    cuts = np.cumsum([4 * m for m in net.widths])[:-1]
+
+    def tables(bits):
+        return tuple(t.reshape(-1, 4) for t in np.split(bits, cuts))
+    best, best_score, curve = theta, -1.0, []
+    began = time.perf_counter()
+    for epoch in range(args.epochs):
+        order = np.random.default_rng((args.seed, epoch)).permutation(len(target))
+        theta = rda_fit(model, (data.x_train[order], target[order]), theta,
+                        batch_size=args.batch_size, reduce="majority").theta
+        train = float(np.mean(net.predict(tables(theta), data.x_train) == data.y_train))
+        curve.append((float("nan"), float(np.mean(net.predict(tables(theta), data.x_test)
+                                                  == data.y_test))))
+        if train >= best_score:
+            best, best_score = theta, train
+        _say(f"epoch {epoch + 1}: rda train {train:.4f}, hard test {curve[-1][1]:.4f}")
+    return tables(best), curve, time.perf_counter() - began
+
+
 def throughput(circuit, n_in: int, rows: int = 1 << 18, repeat: int = 3) -> tuple[float, str]:
     """Images per CPU second of the fastest bit-packed evaluator (best of ``repeat``), and
     its name; CPU time, so that other processes on the machine do not count."""
@@ -157,8 +190,11 @@ def run_fit(args) -> int:
     print(f"architecture: {n_in} input bits, {layers} layers of {gates} gates, {k} classes, "
           f"tau {tau:.3g} (about {need / 2**20:.0f} MiB to train)")
     print(f"binarisation ceiling (test): {ceiling(data.x_test, data.y_test):.4f}")
-    params, curve, seconds = train(net, data, args)
-    tables = net.hard(params)
+    if args.method == "rda":
+        tables, curve, seconds = train_rda(net, data, args)
+    else:
+        params, curve, seconds = train(net, data, args)
+        tables = net.hard(params)
     circuit = classifier.export(net, tables, name=Path(args.out).stem or "classifier")
     checks = classifier.verify(net, tables, circuit, data.x_test, args.random_checks, args.seed)
     predicted = classifier.predictions(circuit, data.x_test)
@@ -172,7 +208,7 @@ def run_fit(args) -> int:
     if args.verilog:
         Path(args.verilog).write_text(write_verilog(circuit))
     relaxed = curve[-1][0] if curve else float("nan")
-    print(f"training: {seconds:.1f} s, {args.epochs} epochs")
+    print(f"training: {seconds:.1f} s, {args.epochs} epochs of {args.method}")
     print(f"relaxed test accuracy: {relaxed:.4f}")
     print(f"gates: {circuit.n_gates} (of {net.n_gates} trained, readout included)")
     speed, how = throughput(circuit, n_in)

@@ -166,9 +166,10 @@ class LogicNetwork:
         """The rounded truth tables, uint8 ``(m, 4)``: the network's Z2 reading."""
         return tuple((c > 0.5).astype(np.uint8) for c in self.coefficients(params))
 
-    def z2_map(self) -> Map:
-        """``Z2^(4 m_1) @ ... @ Z2^(4 m_L) @ Z2^n -> Z2^w``: layers, then popcount-argmax."""
-        return _z2_map(self)
+    def z2_map(self, readout: bool = True) -> Map:
+        """``Z2^(4 m_1) @ ... @ Z2^(4 m_L) @ Z2^n -> Z2^w``: layers, then popcount-argmax
+        (without ``readout``: the last layer's ``m_L`` gates)."""
+        return _z2_map(self, readout)
 
     def predict(self, tables, x) -> np.ndarray:
         """Class predictions of the Z2 reading with truth tables ``tables`` on 0/1 rows."""
@@ -196,14 +197,15 @@ def _smooth_layer(n_in: int, n_out: int, seed: int, parametrisation: str) -> Par
 
 
 @functools.lru_cache(maxsize=8)
-def _z2_map(net: LogicNetwork) -> Map:
+def _z2_map(net: LogicNetwork, readout: bool = True) -> Map:
     params = sum(4 * m for m in net.widths)
     stages, carried = [], params
     for n_in, n_out, seed in net.layers:
         carried -= 4 * n_out
         stages.append(z2.identity(carried) @ logic_z2.logic_map(n_in, n_out, seed)
                       if carried else logic_z2.logic_map(n_in, n_out, seed))
-    stages.append(logic_z2.readout_map(net.widths[-1], net.classes))
+    if readout:
+        stages.append(logic_z2.readout_map(net.widths[-1], net.classes))
     order = _layer_order(net)
     rewire = Map.wire(z2.bits(params + net.n_in), order, z2.backend)
     return rewire.then(*stages)
