@@ -82,14 +82,23 @@ def architecture(n_in: int, classes: int, gates: int | None, layers: int | None)
     return gates, layers or 3
 
 
+def available_memory() -> int | None:
+    """Bytes of memory available to a new process (``MemAvailable``), when known."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return None
+
+
 def check_memory(gates: int, layers: int, batch: int, n_train: int, n_in: int) -> int:
     """The training memory estimate in bytes; refused when it exceeds the free memory."""
     need = (batch * gates * layers * BYTES_PER_GATE_EXAMPLE + n_train * n_in * 8 * 2
             + gates * layers * 2000)
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError):
-        free = None
+    free = available_memory()
     if free is not None and need > free:
         raise ValueError(f"the network ({layers} layers of {gates} gates, batch {batch}, "
                          f"{n_train} training rows of {n_in} bits) needs about "
