@@ -15,6 +15,8 @@ interleaved runs so that a busy machine slows every runner alike:
   program on packed words against the raw packed-numpy loop.
 * ``fit``: the numpy backend's ``fit`` epoch against the compiled ``update`` loop over the
   same batches (digits MLP).
+* ``logic``: a logic-gate network (digits binarised at 8, two layers of ``--logic-gates``
+  gates, Adam, batch 64) per training epoch, ``fit`` on JAX against ``fit`` on numpy.
 
 One XLA thread and one BLAS thread, like the references::
 
@@ -31,19 +33,20 @@ import time
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
                       "intra_op_parallelism_threads=1")
 
-import jax  # noqa: E402 - after XLA_FLAGS, which jax reads once
-import numpy as np  # noqa: E402
+import jax
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_digits  # noqa: E402 - a sibling script: the hand-written numpy epoch
-import bench_z2  # noqa: E402 - a sibling script: the random circuit and its raw loop
-from catlearn import jax_backend, jax_z2, layers  # noqa: E402
-from catlearn.data import load_digits, load_mnist  # noqa: E402
-from catlearn.learning import fit_jax, loss, optim  # noqa: E402
-from catlearn.learning.examples import examples  # noqa: E402
-from catlearn.learning.fit import fit  # noqa: E402
-from catlearn.learning.models import init_params, mlp  # noqa: E402
-from catlearn.learning.supervised import supervised  # noqa: E402
+import bench_digits
+import bench_z2
+
+from catlearn import jax_backend, jax_z2, layers
+from catlearn.data import load_digits, load_mnist
+from catlearn.learning import fit_jax, loss, optim
+from catlearn.learning.examples import examples
+from catlearn.learning.fit import fit
+from catlearn.learning.models import init_params, mlp
+from catlearn.learning.supervised import supervised
 
 jnp = jax.numpy
 LR, BATCH = bench_digits.LR, bench_digits.BATCH
@@ -184,8 +187,9 @@ def part_z2(args) -> None:
                             "jax": lambda: jax.block_until_ready(run(*device))}, args.repeats)
             evals = args.gates * args.z2_examples
             print(f"Z2 circuit, {args.gates} gates, {args.z2_examples:,} examples, {precision} "
-                  f"words: raw packed numpy {best['numpy']:.4f} s ({evals / best['numpy'] / 1e9:.1f}"
-                  f" G/s), jax {best['jax']:.4f} s ({evals / best['jax'] / 1e9:.1f} G/s): "
+                  f"words: raw packed numpy {best['numpy']:.4f} s "
+                  f"({evals / best['numpy'] / 1e9:.1f} G/s), jax {best['jax']:.4f} s "
+                  f"({evals / best['jax'] / 1e9:.1f} G/s): "
                   f"x{best['numpy'] / best['jax']:.2f} faster (target >= 1.5); compile "
                   f"{first - best['jax']:.2f} s")
 
@@ -205,7 +209,26 @@ def part_fit(args) -> None:
           "(target <= 1.05)")
 
 
-PARTS = {"digits": part_digits, "conv": part_conv, "z2": part_z2, "fit": part_fit}
+def part_logic(args) -> None:
+    from catlearn.layers.logic_net import LogicNetwork
+    x, y = digits_data()
+    bits = (x > 8).astype(float)
+    net = LogicNetwork(64, (args.logic_gates, args.logic_gates), classes=10, tau=10.0, seed=0)
+    seconds = {}
+    for backend in ("numpy", "jax"):
+        history = fit(net.para(), net.init(seed=0), (bits, y), optimizer="adam", lr=0.05,
+                      epochs=args.logic_epochs, batch_size=64, progress=False,
+                      backend=backend).history
+        seconds[backend] = min(history.seconds[1:])
+        print(f"logic-gate network 64 -> {args.logic_gates} -> {args.logic_gates} gates, digits "
+              f"binarised, Adam 0.05, batch 64, {backend}: {seconds[backend] * 1e3:.1f} ms/epoch "
+              f"(fastest of epochs 2..{args.logic_epochs}; first epoch {history.seconds[0]:.2f} s"
+              f"), training accuracy {history.accuracy[-1]:.4f}")
+    print(f"  jax / numpy: x{seconds['jax'] / seconds['numpy']:.3f}")
+
+
+PARTS = {"digits": part_digits, "conv": part_conv, "z2": part_z2, "fit": part_fit,
+         "logic": part_logic}
 
 
 def main(argv=None) -> None:
@@ -218,6 +241,8 @@ def main(argv=None) -> None:
     parser.add_argument("--curve-epochs", type=int, default=3)
     parser.add_argument("--gates", type=int, default=2000)
     parser.add_argument("--z2-examples", type=int, default=1_000_000)
+    parser.add_argument("--logic-gates", type=int, default=2000)
+    parser.add_argument("--logic-epochs", type=int, default=5)
     args = parser.parse_args(argv)
     print(f"jax {jax.__version__} on {jax.devices()[0].platform} ({jax.devices()[0]}); "
           f"XLA_FLAGS={os.environ.get('XLA_FLAGS')!r}; "

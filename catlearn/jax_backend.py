@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -117,7 +117,7 @@ class JaxBackend(Backend):
                 f"backend defines it in {_owner(self.source, gen.name)}); give it one with "
                 f"{__name__}.register({gen.name!r}, forward, into=backend)") from None
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def implement(self, gen: Generator) -> Callable:
         """The JAX function of ``gen``; a fused reverse runs its generator's traced rule."""
         if isinstance(gen, Rev):
@@ -201,7 +201,7 @@ def function(f: Map) -> Callable:
     return compile_map(f)
 
 
-_JITTED: "weakref.WeakKeyDictionary[Map, Callable]" = weakref.WeakKeyDictionary()
+_JITTED: weakref.WeakKeyDictionary[Map, Callable] = weakref.WeakKeyDictionary()
 
 
 def jit(f: Map) -> Callable:

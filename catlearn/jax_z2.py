@@ -32,7 +32,7 @@ def word_dtype():
     return jnp.uint64 if dtype() == jnp.float64 else jnp.uint32
 
 
-def words(x) -> "jax.Array":
+def words(x) -> jax.Array:
     """Packed ``uint64`` words ``(n_words,)`` as the device layout of a Z2 wire."""
     x = np.ascontiguousarray(x, dtype=np.uint64)
     if word_dtype() == jnp.uint64:

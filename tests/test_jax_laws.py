@@ -12,16 +12,16 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 jax = pytest.importorskip("jax", reason="the JAX backend needs jax: pip install 'catlearn[jax]'")
 
-import test_laws as laws  # noqa: E402 - after the skip: the law bodies, run here on JAX
-from catlearn import R, jax_backend, jax_z2  # noqa: E402
-from strategies import SMOOTH, Z2, assert_bits_equal, assert_close  # noqa: E402
+import test_laws as laws
+from strategies import SMOOTH, Z2, assert_bits_equal, assert_close
+
+from catlearn import R, jax_backend, jax_z2
 
 jnp = jax.numpy
 PRECISIONS = ("float32", "float64")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import catlearn.layers.logic_z2  # noqa: F401 - the numpy rules whose reverses are read here
+import catlearn.layers.logic_z2
 import catlearn.layers.recurrent  # noqa: F401 - idem
 from catlearn import jax_z2
 from catlearn.jax_backend import jax, jnp, register

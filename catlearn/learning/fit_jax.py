@@ -22,20 +22,21 @@ as on numpy; the returned parameters are numpy ``float64`` arrays.
 from __future__ import annotations
 
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-import catlearn.layers.jax_rules  # noqa: F401 - JAX rules of the layers' generators
-import catlearn.learning.jax_ops  # noqa: F401 - JAX rules of the losses' generators
-import catlearn.layers.jax_logic  # noqa: F401 - JAX rules of the logic-gate and sequence layers
+# imported for their JAX rules: the layers', the logic-gate layers' and the losses' generators
+import catlearn.layers.jax_logic
+import catlearn.layers.jax_rules
+import catlearn.learning.jax_ops
 from catlearn import jax_backend
 from catlearn.jax_backend import jax, jnp
 from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import Examples, examples
+from catlearn.learning.fit import (Fit, NonFiniteLossError, _bar, _check_settings, _loss,
+                                   _optimizer, _pair, _params)
 from catlearn.learning.history import History
-from catlearn.learning.fit import (
-    Fit, NonFiniteLossError, _bar, _check_settings, _loss, _optimizer, _pair, _params)
 from catlearn.learning.supervised import supervised
 from catlearn.para import Para
 
