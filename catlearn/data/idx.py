@@ -78,7 +78,11 @@ def _header(path: Path, stream) -> tuple[np.dtype, tuple[int, ...]]:
     raw = _read_exact(stream, 4 * k)
     if len(raw) < 4 * k:
         raise DataError(f"{path}: truncated idx header (expected {k} dimension sizes)")
-    return IDX_TYPES[magic[2]], tuple(int(s) for s in np.frombuffer(raw, ">u4"))
+    dtype, shape = IDX_TYPES[magic[2]], tuple(int(s) for s in np.frombuffer(raw, ">u4"))
+    if k > 32 or dtype.itemsize * int(np.prod(shape[1:], dtype=object)) >= 2 ** 63:
+        raise DataError(f"{path}: the idx header gives shape {shape}, which no array can "
+                        "have (at most 32 dimensions, under 2^63 bytes per entry)")
+    return dtype, shape
 
 
 def _guarded(path: Path, read):
@@ -140,9 +144,6 @@ def read_idx(path: str | Path, limit: int | None = None) -> np.ndarray:
         return data, dtype, shape
 
     data, dtype, shape = _guarded(path, read)
-    if len(shape) > 32:  # numpy's limit on dimensions
-        raise DataError(f"{path}: the header gives {len(shape)} dimensions; "
-                        "numpy holds at most 32")
     array = np.frombuffer(data, dtype).reshape(shape)
     if not dtype.isnative and dtype.itemsize > 1:
         array = array.astype(dtype.newbyteorder("="))
