@@ -258,3 +258,15 @@ def test_derivative_of_a_z2_counter_bit():
     ys = unroll(derivative(toggle), 3)(*ones, *ones, *ones, *ones, *ones, *ones)
     assert [int(z2.unpack([y], 1)[0, 0]) for y in ys] == [0, 1, 0]
     assert R(unroll(toggle, 2)).dom == z2.bits(4)
+
+
+@PROPS
+@given(backends, seeds)
+def test_chain_rule_of_the_direct_derivative(backend, a):
+    """``derivative(f >> g)`` feeds ``g``'s derivative with ``f``'s outputs and tangents."""
+    f, g, n = BACKENDS[backend](a, na=2, nb=2), BACKENDS[backend](a + 1, na=2, nb=1), 3
+    xs, vs = points(f, n, a), points(f, n, a + 1)
+    whole = unroll(derivative(f >> g), n)(*interleave(xs, vs, 2, n))
+    ys, dys = unroll(f, n)(*xs), unroll(derivative(f), n)(*interleave(xs, vs, 2, n))
+    parts = unroll(derivative(g), n)(*interleave(ys, dys, 2, n))
+    assert all(np.allclose(u, v) for u, v in zip(whole, parts))
