@@ -186,18 +186,36 @@ def _yosys(net, tables) -> str:
     return f"yosys: exported logic layers {'EQUIVALENT' if same else 'NOT equivalent'} to the Z2 reading"
 
 
+def network(data, args) -> LogicNetwork:
+    """The network for ``data``: the given or default architecture, checked for memory."""
+    n_in, k = data.x_train.shape[1], len(data.classes)
+    gates, layers = architecture(n_in, k, args.gates, args.layers)
+    need = check_memory(gates, layers, args.batch_size, len(data.x_train), n_in)
+    tau = args.tau or math.sqrt(gates / k)
+    print(f"architecture: {n_in} input bits, {layers} layers of {gates} gates, {k} classes, "
+          f"tau {tau:.3g} (about {need / 2**20:.0f} MiB to train)")
+    return LogicNetwork(n_in, (gates,) * layers, k, tau, args.seed, args.parametrisation)
+
+
+def write(circuit, net: LogicNetwork, data, accuracy: float, args) -> str:
+    """MODEL.blif, its sidecar MODEL.json and the optional Verilog; the names written."""
+    save_blif(circuit, args.out, comment=f"catlearn circuit fit {args.data} (seed {args.seed})")
+    sidecar = Path(args.out).with_suffix(".json")
+    sidecar.write_text(dumps(data.encoding, data.classes, {
+        "inputs": list(circuit.inputs), "outputs": list(circuit.outputs),
+        "layers": [list(layer) for layer in net.layers], "tau": net.tau,
+        "test_accuracy": accuracy}))
+    if args.verilog:
+        Path(args.verilog).write_text(write_verilog(circuit))
+    return f"{args.out}, {sidecar}" + (f", {args.verilog}" if args.verilog else "")
+
+
 def run_fit(args) -> int:
     """``catlearn circuit fit``."""
     if args.epochs < 0 or args.batch_size < 1:
         raise ValueError("--epochs must be >= 0 and --batch-size >= 1")
     data = bits_data(args.data, args.label, args.test, args.levels, args.seed)
-    n_in, k = data.x_train.shape[1], len(data.classes)
-    gates, layers = architecture(n_in, k, args.gates, args.layers)
-    need = check_memory(gates, layers, args.batch_size, len(data.x_train), n_in)
-    tau = args.tau or math.sqrt(gates / k)
-    net = LogicNetwork(n_in, (gates,) * layers, k, tau, args.seed, args.parametrisation)
-    print(f"architecture: {n_in} input bits, {layers} layers of {gates} gates, {k} classes, "
-          f"tau {tau:.3g} (about {need / 2**20:.0f} MiB to train)")
+    net = network(data, args)
     print(f"binarisation ceiling (test): {ceiling(data.x_test, data.y_test):.4f}")
     if args.method == "rda":
         tables, curve, seconds = train_rda(net, data, args)
@@ -206,26 +224,17 @@ def run_fit(args) -> int:
         tables = net.hard(params)
     circuit = classifier.export(net, tables, name=Path(args.out).stem or "classifier")
     checks = classifier.verify(net, tables, circuit, data.x_test, args.random_checks, args.seed)
-    predicted = classifier.predictions(circuit, data.x_test)
-    accuracy = float(np.mean(predicted == data.y_test))
-    save_blif(circuit, args.out, comment=f"catlearn circuit fit {args.data} (seed {args.seed})")
-    sidecar = Path(args.out).with_suffix(".json")
-    sidecar.write_text(dumps(data.encoding, data.classes, {
-        "inputs": list(circuit.inputs), "outputs": list(circuit.outputs),
-        "layers": [list(layer) for layer in net.layers], "tau": tau,
-        "test_accuracy": accuracy}))
-    if args.verilog:
-        Path(args.verilog).write_text(write_verilog(circuit))
-    relaxed = curve[-1][0] if curve else float("nan")
+    accuracy = float(np.mean(classifier.predictions(circuit, data.x_test) == data.y_test))
+    written = write(circuit, net, data, accuracy, args)
     print(f"training: {seconds:.1f} s, {args.epochs} epochs of {args.method}")
-    print(f"relaxed test accuracy: {relaxed:.4f}")
+    print(f"relaxed test accuracy: {curve[-1][0] if curve else float('nan'):.4f}")
     print(f"gates: {circuit.n_gates} (of {net.n_gates} trained, readout included)")
-    speed, how = throughput(circuit, n_in)
+    speed, how = throughput(circuit, net.n_in)
     print(f"inference: {speed:.3g} images/s (bit-packed, one core, {how} evaluator)")
     print(f"verified: {checks['test']} mismatches on the test set, {checks['random']} on "
           f"{checks['random_rows']} random inputs")
     print(_yosys(net, tables) if not args.no_yosys else "yosys: skipped")
-    print(f"wrote {args.out}, {sidecar}" + (f", {args.verilog}" if args.verilog else ""))
+    print(f"wrote {written}")
     print(f"test accuracy: {accuracy:.4f}")
     return 0
 
