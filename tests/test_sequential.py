@@ -147,3 +147,28 @@ def test_a_toggle_is_learned_exactly_with_a_latch(method):
 def test_z2_words_hold_64_sequences():
     xs = sequences(2, n=130, length=3, seed=0)
     assert xs.shape == (3, 2, 3) and xs.dtype == z2.ONES.dtype
+
+
+TOGGLE = ".model toggle\n.inputs t\n.outputs q\n.latch d q 0\n.names t q d\n01 1\n10 1\n"
+
+
+def test_cli_learns_a_sequential_target_and_checks_it(tmp_path, capsys):
+    from catlearn import cli
+    target, out = tmp_path / "toggle.blif", tmp_path / "learned.blif"
+    target.write_text(TOGGLE)
+    assert cli.main(["circuit", "learn", str(target), "--seed", "0", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "exact match: yes" in printed.splitlines()
+    learned = read_blif(out)
+    assert learned.latches and learned.inputs == ("t",) and learned.outputs == ("q",)
+    assert ".latch" in out.read_text()
+    assert cli.main(["circuit", "equiv", str(target), str(out), "--cycles", "12"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "equivalent: yes (12 cycles from reset)"
+
+
+def test_cli_equiv_prints_the_shortest_distinguishing_sequence(capsys):
+    from catlearn import cli
+    fsm, detector = ZOO / "seq_fsm.blif", ZOO / "seq_detector.blif"
+    assert cli.main(["circuit", "equiv", str(fsm), str(detector)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "step 0: x=0" in lines[1] and lines[-1] == "equivalent: no (24 cycles from reset)"
