@@ -2,8 +2,9 @@
 
 The same programs as :mod:`catlearn.z2` (``+`` is XOR, ``*`` is AND), read with
 ``jax.numpy``.  A wire holds packed words: ``uint64`` of shape ``(n_words,)`` under
-``jax_enable_x64``, else ``uint32`` of shape ``(n_words, 2)`` (each 64-bit word as its
-two halves, low first), so a one-word parameter or constant broadcasts in both.  Bitwise
+``jax_enable_x64``, else ``uint32`` of shape ``(2, n_words)`` (the low halves of the 64-bit
+words, then the high halves: the word axis stays last and contiguous, which XLA vectorises),
+so a one-word parameter or constant, ``(1,)`` or ``(2, 1)``, broadcasts in both.  Bitwise
 operations do not care how bits are grouped into words, so both layouts compute the
 same bits; :func:`words` and :func:`from_words` convert to and from numpy's ``uint64``.
 
@@ -37,7 +38,7 @@ def words(x) -> jax.Array:
     x = np.ascontiguousarray(x, dtype=np.uint64)
     if word_dtype() == jnp.uint64:
         return jnp.asarray(x)
-    return jnp.asarray(x.astype("<u8").view("<u4").reshape(len(x), 2))
+    return jnp.asarray(np.ascontiguousarray(x.astype("<u8").view("<u4").reshape(len(x), 2).T))
 
 
 def from_words(x) -> np.ndarray:
@@ -45,16 +46,16 @@ def from_words(x) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype == np.uint64:
         return x
-    return np.ascontiguousarray(x, dtype="<u4").view("<u8").reshape(-1).astype(np.uint64)
+    return np.ascontiguousarray(x.T, dtype="<u4").view("<u8").reshape(-1).astype(np.uint64)
 
 
 def check(wire, x, where: str):
     """A Z2 wire takes numpy ``uint64`` words (converted) or words in the device layout."""
     if isinstance(x, jax.Array):
         halves = () if word_dtype() == jnp.uint64 else (2,)
-        if x.dtype != word_dtype() or x.shape[1:] != halves or x.ndim != 1 + len(halves):
+        if x.dtype != word_dtype() or x.shape[:-1] != halves or x.ndim != 1 + len(halves):
             raise ValueError(f"{where}: Z2 wires on JAX carry {np.dtype(word_dtype())} words of "
-                             f"shape (n_words{', 2' * len(halves)}), got dtype {x.dtype} "
+                             f"shape ({'2, ' * len(halves)}n_words), got dtype {x.dtype} "
                              f"shape {x.shape}; convert numpy words with catlearn.jax_z2.words")
         return x
     return words(z2.check(wire, x, where))
@@ -63,7 +64,7 @@ def check(wire, x, where: str):
 def _constant(bit: int):
     def word():
         kind = word_dtype()
-        return jnp.full((1,) if kind == jnp.uint64 else (1, 2), np.iinfo(kind).max * bit, kind)
+        return jnp.full((1,) if kind == jnp.uint64 else (2, 1), np.iinfo(kind).max * bit, kind)
     return lambda g, xp: word
 
 

@@ -95,7 +95,8 @@ def test_float32_by_default_and_float64_under_x64():
     f = (smooth.exp(2) >> smooth.tanh(2)).to(jax_backend.backend)
     x = np.ones((3, 2))
     assert f(x)[0].dtype == jnp.float32
-    assert jax_z2.words(np.array([1], dtype=np.uint64)).shape == (1, 2)
+    assert jax_z2.words(np.array([1, 2], dtype=np.uint64)).shape == (2, 2)
+    assert jax_z2.words(np.array([1], dtype=np.uint64)).shape == (2, 1)
     with jax.enable_x64(True):
         assert f(x)[0].dtype == jnp.float64
         assert jax_z2.words(np.array([1], dtype=np.uint64)).dtype == jnp.uint64
