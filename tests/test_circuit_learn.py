@@ -48,7 +48,7 @@ def test_smooth_relaxation_equals_the_circuit_on_bits(seed):
     rows = all_rows(3)
     bits = z2.unpack(list(net.map(z2.backend)(*[z2.ONES if b else z2.ZEROS for b in theta],
                                               *z2.pack(rows))), 8)
-    reals = net.map(smooth.backend)(*[np.array([float(b)]) for b in theta],
+    reals = net.map(smooth.backend)(*[np.full(len(rows), float(b)) for b in theta],
                                     *[rows[:, i].astype(float) for i in range(3)])
     assert np.array_equal(np.stack(reals, axis=1), bits)
 
