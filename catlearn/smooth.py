@@ -148,12 +148,12 @@ def _rev_mul(g):
 
 
 def _vjp_mul(i):
-    def kernel(g, xp):
+    def factory(g, xp):
         w = g.dom[i]
         if w.batched or not g.cod[0].batched:
             return lambda x, y, z, dz: dz * (y if i == 0 else x)
         return lambda x, y, z, dz: (dz * (y if i == 0 else x)).sum(axis=0)
-    return kernel
+    return factory
 
 
 RULES = {
