@@ -13,8 +13,9 @@ import pytest
 
 import catlearn
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(catlearn.__path__, "catlearn.")
-                 if not m.name.endswith("__main__"))
+MODULES = ["catlearn"] + sorted(m.name for m in pkgutil.walk_packages(catlearn.__path__,
+                                                                      "catlearn.")
+                                if not m.name.endswith("__main__"))
 
 
 @pytest.mark.parametrize("name", MODULES)
