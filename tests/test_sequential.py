@@ -172,3 +172,11 @@ def test_cli_equiv_prints_the_shortest_distinguishing_sequence(capsys):
     assert cli.main(["circuit", "equiv", str(fsm), str(detector)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert "step 0: x=0" in lines[1] and lines[-1] == "equivalent: no (24 cycles from reset)"
+
+
+def test_a_free_running_oscillator_without_inputs():
+    osc = parse_blif(".model osc\n.outputs q\n.latch d q 0\n.names q d\n0 1\n")
+    ys = simulate(osc, [np.zeros((0, 1), np.uint64)] * 4)
+    assert [int(unpack(y, 1)[0, 0]) for y in ys] == [0, 1, 0, 1]
+    result = learn_sequential(osc, seed=0, n_sequences=64, length=6)
+    assert result.exact and bounded_counterexample(osc, result.netlist, 10) is None

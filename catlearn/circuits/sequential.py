@@ -80,7 +80,8 @@ def simulate(netlist: Netlist, steps, state=None) -> list[np.ndarray]:
     core, k = transition(netlist), len(netlist.outputs)
     outs = []
     for words in steps:
-        words = np.asarray(words, dtype=np.uint64).reshape(len(netlist.inputs), -1)
+        words = np.asarray(words, dtype=np.uint64)
+        words = words if words.ndim == 2 else words.reshape(len(netlist.inputs), -1)
         state = reset_words(netlist, words.shape[1]) if state is None else state
         values = core.evaluate(np.vstack([words, state]))
         outs.append(values[:k])
