@@ -178,3 +178,20 @@ def test_cli_trains_on_jax():
     assert done.returncode == 0, done.stderr
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("test accuracy: ") and float(last.split()[-1]) >= 0.9
+
+
+def test_the_jitted_step_donates_state_and_parameters():
+    """jitted_step: one step equals numpy's; its state and parameter buffers are donated."""
+    x, y = blobs(8)
+    model = mlp([2, 3])
+    learner = supervised(model, loss.softmax_cross_entropy(3), optim.momentum(0.1, 0.9))
+    data = examples(model, x, y)
+    sp = (*learner.optimizer.init(model.param), *init_params(model, seed=0))
+    expected = learner.step(data.targets, *sp, data.x)
+    with jax.enable_x64(True):
+        on_device = tuple(jnp.asarray(a) for a in sp)
+        out = fit_jax.jitted_step(learner)(jnp.asarray(data.targets), *on_device,
+                                           jnp.asarray(data.x))
+        for got, want in zip(out, expected, strict=True):
+            np.testing.assert_allclose(np.asarray(got), want, rtol=1e-10, atol=1e-12)
+        assert all(a.is_deleted() for a in on_device)
