@@ -15,7 +15,6 @@ import os
 import tempfile
 import time
 
-import numpy as np
 
 from catlearn import fit
 from catlearn.circuits.blif import read_blif, save_blif
