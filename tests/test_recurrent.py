@@ -107,3 +107,19 @@ def test_sequence_data_is_seeded_and_well_formed():
     assert set(np.unique(x)) <= {0, 1} and np.array_equal(y, x.sum(axis=(1, 2)) % 2)
     with pytest.raises(ValueError, match="at least 2 steps"):
         adding_problem(3, 1)
+
+
+def test_padded_sequences_with_masks_read_out_their_own_last_step():
+    from catlearn.layers.recurrent import pad
+    rng = np.random.default_rng(5)
+    seqs = [rng.normal(size=(n, D)) for n in (3, T, 5)]
+    masked = sequence_model(gru(D, H), T, 1, masked=True)
+    params = init_params(masked, seed=2)
+    out = masked(*params, pad(seqs))[0]
+    for i, s in enumerate(seqs):
+        own = sequence_model(gru(D, H), len(s), 1)
+        assert np.allclose(out[i], own(*params, s[None])[0][0])
+    grads = R(masked.f)(*params, pad(seqs), np.ones((3, 1)))
+    own_grads = [R(sequence_model(gru(D, H), len(s), 1).f)(*params, s[None], np.ones((1, 1)))
+                 for s in seqs]
+    assert np.allclose(grads[0], sum(g[0] for g in own_grads))

@@ -10,7 +10,10 @@ the last step) or ``-> R^(T x k)`` (every step), so :func:`catlearn.fit` trains 
 
 The sequence wire is cut into steps by the generator ``unstack`` and put back by
 ``stack`` (registered here in the Smooth table, each the other's reverse derivative).
-Sequences in a batch have equal length.
+Sequences in a batch have equal length, or are padded at the end (:func:`pad`) with a
+mask as their last feature: with ``masked=True`` a padded step leaves the state as it was
+(``h <- h + m (h' - h)``) and reads out zero, so the last-step readout is the readout of
+each sequence's own last step.
 
 **Truncated BPTT** (``truncate=k``): the state passes through ``detach`` every ``k``
 steps, a generator whose forward map is the identity and whose reverse derivative is zero:
@@ -50,6 +53,18 @@ def stack(length: int, d: int) -> Generator:
     return Generator("stack", Ty(*[smooth.Real((d,))] * length), Ty(smooth.Real((length, d))))
 
 
+def unstack_masked(length: int, d: int) -> Generator:
+    """``R^(T x (d+1)) -> (R^d @ R) @ ...``: each step's features and its mask (the last one)."""
+    return Generator("unstack_masked", Ty(smooth.Real((length, d + 1))),
+                     Ty(*[smooth.Real((d,)), smooth.Real(())] * length))
+
+
+def stack_masked(length: int, d: int) -> Generator:
+    """The inverse of :func:`unstack_masked` (its reverse derivative)."""
+    return Generator("stack_masked", Ty(*[smooth.Real((d,)), smooth.Real(())] * length),
+                     Ty(smooth.Real((length, d + 1))))
+
+
 def detach(w) -> Generator:
     """Identity forward, zero reverse derivative: where truncated BPTT cuts the gradient."""
     return Generator("detach", Ty(w), Ty(w))
@@ -66,6 +81,19 @@ smooth.backend.register("unstack", Rule(
 smooth.backend.register("stack", Rule(
     lambda g, xp: lambda *xs: np.stack(xs, axis=1),
     lambda g: lambda *v: unstack(*_dims(g))(v[-1])))
+def _masked_dims(g) -> tuple[int, int]:
+    shape = (g.dom if g.name == "unstack_masked" else g.cod)[0].shape
+    return shape[0], shape[1] - 1
+
+
+smooth.backend.register("unstack_masked", Rule(
+    lambda g, xp: lambda x: tuple(part for t in range(x.shape[1])
+                                  for part in (x[:, t, :-1], x[:, t, -1])),
+    lambda g: lambda x, *dys: stack_masked(*_masked_dims(g))(*dys)))
+smooth.backend.register("stack_masked", Rule(
+    lambda g, xp: lambda *v: np.stack([np.concatenate([v[i], v[i + 1][:, None]], axis=1)
+                                       for i in range(0, len(v), 2)], axis=1),
+    lambda g: lambda *v: unstack_masked(*_masked_dims(g))(v[-1])))
 smooth.backend.register("detach", Rule(
     lambda g, xp: lambda x: x,
     lambda g: lambda x, dy: smooth.STRUCTURE["zero_like"](x.type)(x),
@@ -124,7 +152,7 @@ def n_cell_params(cell: Stateful) -> int:
 
 
 def sequence_model(cell: Stateful, length: int, n_out: int, *, each_step: bool = False,
-                   truncate: int | None = None) -> Para:
+                   truncate: int | None = None, masked: bool = False) -> Para:
     """The cell unrolled over ``length`` steps with a dense readout, as a ``Para``.
 
     Args:
@@ -133,6 +161,7 @@ def sequence_model(cell: Stateful, length: int, n_out: int, *, each_step: bool =
         n_out: outputs of the readout ``V h + c``.
         each_step: read out every step (``R^(T x n_out)``) instead of the last one.
         truncate: cut the gradient through the state every ``truncate`` steps.
+        masked: the input's last feature is a 0/1 mask of the real steps (see :func:`pad`).
 
     Parameters are the cell's, then the readout's ``V``, ``c``.
     """
@@ -140,19 +169,26 @@ def sequence_model(cell: Stateful, length: int, n_out: int, *, each_step: bool =
     x_w, h_w = cell.dom[k], cell.state[0]
     d, H = x_w.shape[0], h_w.shape[0]
     dom = cell.dom[:k] @ Ty(smooth.Real((n_out, H), False), smooth.Real((n_out,), False),
-                            smooth.Real((length, d)))
+                            smooth.Real((length, d + masked)))
 
     def program(*v):
         params, (V, c, seq) = v[:k], v[k:]
-        xs = wires(unstack(length, d)(seq))
+        steps = wires((unstack_masked if masked else unstack)(length, d)(seq))
+        xs, ms = (steps[0::2], steps[1::2]) if masked else (steps, (None,) * length)
         state, outs = reset(cell, xs[:1]), []
-        for t, x in enumerate(xs):
+        for t, (x, m) in enumerate(zip(xs, ms)):
             if truncate and t and t % truncate == 0:
                 state = tuple(detach(s.type)(s) for s in state)
             out = wires(cell.f(*params, x, *state))
-            state = out[1:]
+            y, new = out[0], out[1:]
+            if m is not None:  # a padded step keeps the state
+                new = tuple(s + smooth.expand_gen(s.type)(m, s) * (n - s)
+                            for s, n in zip(state, new))
+            state = new
             if each_step or t == length - 1:
-                outs.append(_affine(V, out[0], H, n_out, b=c))
+                z = _affine(V, state[0] if m is not None and not each_step else y, H, n_out, b=c)
+                outs.append(smooth.expand_gen(z.type)(m, z) * z if m is not None and each_step
+                            else z)
         return stack(length, n_out)(*outs) if each_step else outs[0]
     f = trace(dom, program, smooth.backend)
     return Para(f.dom[:k + 2], f)
@@ -167,3 +203,16 @@ def init_params(model: Para, seed: int = 0) -> list[np.ndarray]:
         bound = 1.0 / np.sqrt(fan)
         params.append(rng.uniform(-bound, bound, w.shape))
     return params
+
+
+def pad(sequences) -> np.ndarray:
+    """Sequences of different lengths ``(T_i, d)`` padded at the end, mask last: ``(n, T, d + 1)``.
+
+    >>> pad([np.ones((2, 1)), np.ones((3, 1))])[:, :, 1].tolist()
+    [[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
+    """
+    length, d = max(len(s) for s in sequences), np.shape(sequences[0])[1]
+    out = np.zeros((len(sequences), length, d + 1))
+    for i, s in enumerate(sequences):
+        out[i, :len(s), :d], out[i, :len(s), d] = s, 1.0
+    return out
