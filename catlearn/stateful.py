@@ -154,14 +154,9 @@ def dtrace(f: Stateful, n_fed: int, init=None) -> Stateful:
     if tuple(f.dom[na:]) != tuple(f.cod[nb:]):
         raise TypeError(f"cannot trace out {f.dom[na:]} from {f.dom} -> {f.cod}: the last "
                         f"{n_fed} input and output wires must have the same types")
-    fed = f.dom[na:]
-
-    def step(*v):
-        a, x, s = v[:na], v[na:na + n_fed], v[na + n_fed:]
-        out = wires(f.f(*a, *x, *s))
-        return (*out[:nb], *out[nb:nb + n_fed], *out[nb + n_fed:])
-    return Stateful(trace(f.dom[:na] @ fed @ f.state, step, f.backend), fed @ f.state,
-                    init + f.init)
+    # the transition A @ X @ S -> B @ X @ S is already one with state X @ S: tracing X out
+    # through a delay is reading it as state
+    return Stateful(f.f, f.dom[na:] @ f.state, init + f.init)
 
 
 def delay(ty: Ty, init=None) -> Stateful:
@@ -176,7 +171,10 @@ def delay(ty: Ty, init=None) -> Stateful:
 def _backend_of(ty: Ty):
     from catlearn import smooth, z2
     kinds = {smooth.Real: smooth.backend, z2.Bit: z2.backend}
-    return kinds[type(ty[0])] if ty else None
+    if not ty or type(ty[0]) not in kinds:
+        raise TypeError(f"cannot tell the backend of {ty}; build the delay as "
+                        f"dtrace(Stateful.lift(Map.swap(ty, ty, backend)), len(ty))")
+    return kinds[type(ty[0])]
 
 
 # -- unrolling: the functor St(C) -> C ----------------------------------------------------
