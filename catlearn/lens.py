@@ -9,7 +9,7 @@ map once: its cost grows linearly, left- or right-nested.
 
 ``Lens.R`` is the functor ``R : C -> Lens(C)``, ``f |-> (f, R[f])``.
 
-Laws (``tests/test_lens.py``): composition is associative and unital,
+Laws (``tests/test_laws.py``, every backend): composition is associative and unital,
 tensor is functorial, ``Lens.R(f >> g) == Lens.R(f) >> Lens.R(g)``.
 
 >>> import numpy as np
