@@ -112,7 +112,7 @@ def conv2d_gen(W: Real, x: Real) -> Generator:
 def conv2d_t_gen(W: Real, u: Real) -> Generator:
     """The transpose of conv2d: ``P^(o,c,k,k) @ R^(o,h',w') -> R^(c, h'+k-1, w'+k-1)``."""
     _check(W, u, "conv2d_t")
-    (o, c, k, _), (_, ho, wo) = W.shape, u.shape
+    (_, c, k, _), (_, ho, wo) = W.shape, u.shape
     return Generator("conv2d_t", Ty(W, u), Ty(Real((c, ho + k - 1, wo + k - 1))))
 
 
