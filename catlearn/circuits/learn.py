@@ -91,7 +91,7 @@ class _Plan:
 def _network(plan: _Plan, table: Table, size, seed, weights) -> GateNetwork:
     gates, layers = size
     wiring = int(np.random.default_rng(seed).integers(2**31))
-    if weights is None:
+    if weights is None or np.ptp(weights) == 0:  # uniform: the plain random wiring
         return GateNetwork.random(len(table.inputs), len(table.outputs), gates, layers,
                                   plan.choices, wiring)
     return focused_network(weights, len(table.outputs), gates, layers, plan.choices, wiring)
@@ -178,8 +178,9 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
     support spans (:mod:`catlearn.circuits.stages`).
 
     Outputs go smallest support first; one that no network fits exactly waits once for
-    the others (whose wires may help it), then keeps its best fit.  A stage starts one
-    size below the size that fitted the stage before it.
+    the others (whose wires may help it), then, drawing its candidates uniformly and
+    from the smallest size again, keeps its best fit.  A stage starts one size below the
+    size that fitted the stage before it.
     """
     n, m, full = len(table.inputs), len(table.outputs), is_truth_table(table)
     every = frozenset(range(n))
@@ -195,7 +196,8 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
         pool, weights = wires.pool(wanted[o])
         rows = projection(wanted[o], n) if full and wanted[o] != every else None
         stage = stage_table(table, wires.words, wires.names, pool, o, rows)
-        fit = _fit(plan, stage, o + m * (o in waited), weights, first)
+        retry = o in waited  # unfocused: every wire inside the support, drawn uniformly
+        fit = _fit(plan, stage, o + m * retry, None if retry else weights, 0 if retry else first)
         if fit is None:
             plan.say(f"  out of time: {table.outputs[o]} is a constant")
             gates += _constant(table, o)

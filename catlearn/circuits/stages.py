@@ -135,7 +135,7 @@ def focused_network(weights, n_outputs: int, gates: int, layers: int, choices: i
     earlier wire, primary ones weighed by ``weights`` and cells by their mean.
 
     >>> focused_network([1.0, 0.0, 1.0], 1, gates=1, layers=1, choices=2, seed=0).cells
-    (Cell(x=(0, 2), y=(2, 0)),)
+    (Cell(x=(0, 2), y=(2, 2)),)
     """
     weights = np.asarray(weights, dtype=float)
     GateNetwork.random(len(weights), n_outputs, gates, layers, choices)  # checks the sizes
@@ -149,8 +149,7 @@ def focused_network(weights, n_outputs: int, gates: int, layers: int, choices: i
         layer = np.zeros(n + start)
         layer[n + start - len(previous):] = previous
         for _ in range(size):
-            pick = [_draw(rng, earlier if rng.random() < skip else layer, choices)
-                    for _ in range(2)]
-            cells.append(Cell(*pick))
+            both = _draw(rng, earlier if rng.random() < skip else layer, 2 * choices)
+            cells.append(Cell(both[:choices], both[choices:]))
         previous, start = np.ones(size), start + size
     return GateNetwork(n, tuple(cells), tuple(range(n + start - n_outputs, n + start)))
