@@ -80,7 +80,7 @@ BUILD = {
     "divide": lambda: _ops().divide(R2),
     "power": lambda: _ops().power(2.0, R2),
     "mux": lambda: _layers("logic").mux_gen(2),
-    "mux_dc": lambda: _layers("logic").mux_dc(2),
+    "mux_dc": lambda: _layers("logic").mux_dc_gen(2),
     "group_sum": lambda: _layers("logic_net").group_sum_gen(2, 2, 1.0),
     "group_spread": lambda: _layers("logic_net").group_spread_gen(2, 2, 1.0),
 }
