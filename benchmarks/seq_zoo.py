@@ -1,7 +1,7 @@
 """The sequential zoo learned from behaviour: which targets each method learns exactly, and how fast.
 
 Run: ``python benchmarks/seq_zoo.py [--targets seq_counter ...] [--seeds 0 1 2]``.  For every
-``circuits/seq_*.blif`` and each method (rda, relaxed) it runs
+``circuits/sequential/seq_*.blif`` and each method (rda, relaxed) it runs
 :func:`~catlearn.circuits.seqlearn.learn_sequential` and, when it claims an exact fit,
 confirms it with yosys (``sat -seq 24``) when installed.  Prints a markdown table with the
 CPU seconds of the learning (wall seconds depend on the machine's load).

@@ -48,7 +48,7 @@ from catlearn.learning import optim
 from catlearn.packing import unpack
 from catlearn.stateful import Stateful, unroll_from
 
-ZOO = Path(__file__).resolve().parents[2] / "circuits"
+ZOO = Path(__file__).resolve().parents[2] / "circuits" / "sequential"
 SIZES = ((8, 3), (16, 4))  # hidden cells, layers (the output and next-state cells added)
 MAX_STATE = 4
 
