@@ -27,7 +27,7 @@ import numpy as np
 
 import catlearn.layers.logic_z2
 import catlearn.layers.recurrent  # noqa: F401 - idem
-from catlearn import jax_z2
+from catlearn import jax_z2, smooth
 from catlearn.jax_backend import jax, jnp, register
 from catlearn.layers.logic import ANF, wiring
 from catlearn.layers.logic_net import FUNCTIONS
@@ -104,11 +104,16 @@ FORWARD = {
     "gate_mix": lambda g, xp: lambda w: jax.nn.softmax(w, axis=-1) @ FUNCTIONS,
     "gate_mix_t": lambda g, xp: _mix_t,
     "stack": lambda g, xp: lambda *xs: jnp.stack(xs, axis=1),
+    "stack_masked": lambda g, xp: lambda *v: jnp.stack(
+        [jnp.concatenate([v[i], v[i + 1][:, None]], axis=1) for i in range(0, len(v), 2)],
+        axis=1),
 }
-PORTABLE = ("group_sum", "unstack", "detach")  # written with array methods only
+PORTABLE = ("group_sum", "unstack", "unstack_masked", "detach")  # array methods only
 
 for _name, _forward in FORWARD.items():
-    register(_name, _forward)
+    if _name in smooth.RULES:  # the masked sequences are recent: read those that exist
+        register(_name, _forward)
 for _name in PORTABLE:
-    register(_name)
+    if _name in smooth.RULES:
+        register(_name)
 register("logic", lambda g, xp: _logic_z2(g), into=jax_z2.backend)
