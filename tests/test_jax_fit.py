@@ -12,7 +12,7 @@ jax = pytest.importorskip("jax", reason="the JAX backend needs jax: pip install 
 
 from catlearn import jax_backend, smooth
 from catlearn.core import Generator, Map, Ty
-from catlearn.learning import fit_jax, loss, optim
+from catlearn.learning import checkpoint as checkpoints, fit_jax, loss, optim
 from catlearn.learning.examples import examples
 from catlearn.learning.fit import NonFiniteLossError, fit
 from catlearn.learning.models import init_params, mlp
@@ -78,7 +78,8 @@ def test_checkpoints_resume_across_backends(tmp_path):
     settings = dict(optimizer="momentum", lr=0.05, batch_size=16, progress=False)
     path = tmp_path / "run.npz"
     fit(model, init_params(model, seed=1), (x, y), epochs=2, checkpoint=path, backend="jax",
-        **settings)
+        spec={"model": "mlp:4"}, **settings)
+    assert checkpoints.read(path).spec == {"model": "mlp:4"}
     on_numpy = fit(model, None, (x, y), epochs=3, resume=path, checkpoint=path, **settings)
     assert len(on_numpy.history) == 3
     on_jax = fit(model, None, (x, y), epochs=4, resume=path, backend="jax", **settings)

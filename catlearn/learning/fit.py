@@ -94,7 +94,7 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         return fit_jax(model, params, data, loss=loss, optimizer=optimizer, epochs=epochs,
                        batch_size=batch_size, lr=lr, seed=seed, validation=validation,
                        progress=progress, checkpoint=checkpoint, resume=resume,
-                       callbacks=callbacks, devices=devices)
+                       callbacks=callbacks, devices=devices, spec=spec)
     if backend != "numpy" or devices is not None:
         raise ValueError(f"backend={backend!r}, devices={devices!r}: the backends are 'numpy' "
                          "and 'jax', and only 'jax' takes devices")

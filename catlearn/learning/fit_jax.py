@@ -47,7 +47,8 @@ BATCH = "batch"  # the mesh axis the minibatches are sharded along
 def fit_jax(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
             optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
             seed: int = 0, validation=None, progress: bool | None = None, checkpoint=None,
-            resume=None, callbacks: Sequence[Callable] = (), devices: int | None = None) -> Fit:
+            resume=None, callbacks: Sequence[Callable] = (), devices: int | None = None,
+            spec: dict | None = None) -> Fit:
     """:func:`catlearn.learning.fit.fit` on JAX; ``devices``: shard each batch over that many."""
     loss_para, threshold = _loss(model, loss)
     opt = _optimizer(optimizer, lr)
@@ -78,7 +79,8 @@ def fit_jax(model: Para, params: Sequence | None, data, *, loss="softmax_cross_e
                 host = to_host(sp)
             if checkpoint is not None:
                 checkpoints.save(checkpoint, checkpoints.Checkpoint(host[k:], host[:k],
-                                                                    epoch + 1, history))
+                                                                    epoch + 1, history,
+                                                                    spec or {}))
             for callback in callbacks:
                 callback(epoch + 1, history, host[k:])
     host = to_host(sp)
