@@ -17,6 +17,16 @@ the parameters agree with one device's within float rounding (``tests/test_jax_f
 Validation, checkpoints (the numpy backend's ``.npz``: a run can resume on either
 backend), progress (per epoch), callbacks and :class:`~catlearn.learning.fit.Fit` are
 as on numpy; the returned parameters are numpy ``float64`` arrays.
+
+>>> import numpy as np
+>>> from catlearn.learning.models import init_params, mlp
+>>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 8)
+>>> y = np.array([0, 1, 1, 1] * 8)
+>>> model = mlp([2, 8, 2])
+>>> result = fit_jax(model, init_params(model, seed=0), (x, y), optimizer="adam", lr=0.05,
+...                  epochs=30, batch_size=8, progress=False)
+>>> result.history.accuracy[-1], result.params[0].dtype
+(1.0, dtype('float64'))
 """
 
 from __future__ import annotations
