@@ -42,16 +42,17 @@ from catlearn.core import Generator, Map, Rev
 EXTRA = "pip install 'catlearn[jax]'"
 
 
-class JaxNotInstalled(ImportError, ValueError):
-    """jax is missing: an ``ImportError`` by nature, a ``ValueError`` for the command line."""
+class JaxNotInstalled(ModuleNotFoundError, ValueError):
+    """jax is missing: a ``ModuleNotFoundError`` (of ``jax``) by nature, a ``ValueError`` for
+    the command line."""
 
 
 try:
     import jax
     import jax.numpy as jnp
 except ImportError as error:
-    raise JaxNotInstalled(f"the JAX backend needs jax, which is not installed: {EXTRA}") \
-        from error
+    raise JaxNotInstalled(f"the JAX backend needs jax, which is not installed: {EXTRA}",
+                          name="jax") from error
 
 
 def dtype():
