@@ -31,6 +31,7 @@ few) on every input sequence of ``cycles`` steps (:func:`~.seqequiv.bounded_coun
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,18 +98,22 @@ class Model:
         return self.net.n_params + self.k
 
     def unrolled(self, backend):
-        """``P @ S0 @ X^T -> Y^T`` (the final state discarded)."""
-        q = self.net.n_params
-        f = Stateful.of(self.net.map(backend), self.k)
-        g = unroll_from(f, self.length, shared=q)
-        m = len(self.net.outputs) - self.k
-        wires = list(range(len(g.dom)))
-        # move the initial state next to the parameters, drop the final state
-        order = wires[:q] + wires[len(wires) - self.k:] + wires[q:len(wires) - self.k]
-        pre = Map.wire(Ty(*(g.dom[i] for i in order)),
-                       [order.index(i) for i in wires], backend)
-        post = Map.wire(g.cod, range(m * self.length), backend)
-        return pre >> g >> post
+        """``P @ S0 @ X^T -> Y^T`` (the final state discarded), traced once per backend."""
+        return _unrolled(self, backend)
+
+
+@functools.lru_cache(maxsize=16)
+def _unrolled(self: Model, backend):
+    q = self.net.n_params
+    f = Stateful.of(self.net.map(backend), self.k)
+    g = unroll_from(f, self.length, shared=q)
+    m = len(self.net.outputs) - self.k
+    wires = list(range(len(g.dom)))
+    # move the initial state next to the parameters, drop the final state
+    order = wires[:q] + wires[len(wires) - self.k:] + wires[q:len(wires) - self.k]
+    pre = Map.wire(Ty(*(g.dom[i] for i in order)), [order.index(i) for i in wires], backend)
+    post = Map.wire(g.cod, range(m * self.length), backend)
+    return pre >> g >> post
 
 
 def _lanes(theta: np.ndarray, xs: np.ndarray) -> list:
