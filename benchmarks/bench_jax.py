@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_digits
 import bench_z2
 
-from catlearn import jax_backend, jax_z2, layers
+from catlearn import jax_backend, layers
 from catlearn.data import load_digits, load_mnist
 from catlearn.learning import fit_jax, loss, optim
 from catlearn.learning.examples import examples
@@ -188,12 +188,12 @@ def part_z2(args) -> None:
     words = [rng.integers(0, 2**63, n_words, dtype=np.uint64) for _ in range(n_in)]
     for precision in ("uint32", "uint64"):
         with jax.enable_x64(precision == "uint64"):
-            run, device = jax_backend.jit(f), [jax_z2.words(w) for w in words]
+            run, device = jax_backend.jit(f), [jax_backend.words(w) for w in words]
             began = time.process_time()
             out = jax.block_until_ready(run(*device))
             first = time.process_time() - began
             reference = bench_z2.reference(words, gates, outputs, free)
-            assert all(np.array_equal(jax_z2.from_words(a), b) for a, b in zip(out, reference))
+            assert all(np.array_equal(jax_backend.from_words(a), b) for a, b in zip(out, reference))
             best = fastest({"numpy": lambda: bench_z2.reference(words, gates, outputs, free),
                             "jax": lambda: jax.block_until_ready(run(*device))}, args.repeats)
             evals = args.gates * args.z2_examples

@@ -10,16 +10,30 @@ reverse (``Rev``) inside a program built on numpy runs its generator's traced ru
 :func:`jit` compiles a map into one ``jax.jit`` function, after checking that every
 generator has a JAX rule (the error names the generator and the backend, before any
 tracing).  Real wires are ``float32`` arrays by default and ``float64`` when
-``jax_enable_x64`` is set; Z2 wires are packed words (:mod:`catlearn.jax_z2`).
+``jax_enable_x64`` is set; Z2 wires are packed words (below).
 
-Laws: a map and its reading on JAX agree within float rounding, ``f.to(backend)(x) ==
-f(x)``, and ``R(f.to(backend)) == R(f).to(backend)`` (``tests/test_jax_laws.py``).
+Z2 on JAX (:data:`z2_backend`): the programs of :mod:`catlearn.z2` (``+`` is XOR, ``*``
+is AND) on packed words: ``uint64`` of shape ``(n_words,)`` under ``jax_enable_x64``, else
+``uint32`` of shape ``(2, n_words)`` (the low halves of the 64-bit words, then the high
+halves: the word axis stays last and contiguous, which XLA vectorises), so a one-word
+parameter or constant, ``(1,)`` or ``(2, 1)``, broadcasts in both.  Bitwise operations do
+not care how bits are grouped into words, so both layouts compute the same bits;
+:func:`words` and :func:`from_words` convert to and from numpy's ``uint64``.
+
+Laws: a map and its reading on JAX agree (within float rounding on real wires, bit for
+bit on Z2 words), ``f.to(backend)(x) == f(x)``, and so does every reverse derivative,
+``R(f.to(backend)) == R(f).to(backend)`` (``tests/test_jax_laws.py``).
 
 >>> import numpy as np
 >>> from catlearn import R, smooth
 >>> f = (smooth.exp(2) >> smooth.sigmoid(2)).to(backend)
 >>> [round(float(v), 4) for v in R(f)(np.zeros((1, 2)), np.ones((1, 2)))[0][0]]
 [0.1966, 0.1966]
+>>> from catlearn import z2
+>>> g = z2.and_().to(z2_backend)
+>>> x = z2.pack([[1, 1], [1, 0], [0, 1]])
+>>> z2.unpack([from_words(g(*x)[0])], 3).ravel().tolist()
+[1, 0, 0]
 >>> run = jit(f)
 >>> str(run(np.zeros((1, 2), dtype=dtype()))[0].dtype) in ("float32", "float64")
 True
@@ -34,8 +48,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catlearn import smooth
-from catlearn.backend import Backend, Rule
+from catlearn import smooth, z2
+from catlearn.backend import Backend, Rule, kernel
 from catlearn.compile import compile_map
 from catlearn.core import Generator, Map, Rev
 
@@ -175,6 +189,80 @@ for _name in PORTABLE:
     register(_name)
 
 
+# -- Z2: packed words and bitwise operations ---------------------------------------
+
+
+def word_dtype():
+    """``uint64`` under ``jax_enable_x64``, else ``uint32``."""
+    return jnp.uint64 if dtype() == jnp.float64 else jnp.uint32
+
+
+def words(x) -> jax.Array:
+    """Packed ``uint64`` words ``(n_words,)`` as the device layout of a Z2 wire."""
+    x = np.ascontiguousarray(x, dtype=np.uint64)
+    if word_dtype() == jnp.uint64:
+        return jnp.asarray(x)
+    return jnp.asarray(np.ascontiguousarray(x.astype("<u8").view("<u4").reshape(len(x), 2).T))
+
+
+def from_words(x) -> np.ndarray:
+    """A Z2 wire's device words back as numpy ``uint64`` words ``(n_words,)``."""
+    x = np.asarray(x)
+    if x.dtype == np.uint64:
+        return x
+    return np.ascontiguousarray(x.T, dtype="<u4").view("<u8").reshape(-1).astype(np.uint64)
+
+
+def _check_words(wire, x, where: str):
+    """A Z2 wire takes numpy ``uint64`` words (converted) or words in the device layout."""
+    if isinstance(x, jax.Array):
+        halves = () if word_dtype() == jnp.uint64 else (2,)
+        if x.dtype != word_dtype() or x.shape[:-1] != halves or x.ndim != 1 + len(halves):
+            raise ValueError(f"{where}: Z2 wires on JAX carry {np.dtype(word_dtype())} words of "
+                             f"shape ({'2, ' * len(halves)}n_words), got dtype {x.dtype} "
+                             f"shape {x.shape}; convert numpy words with catlearn.jax_backend.words")
+        return x
+    return words(z2.check(wire, x, where))
+
+
+def _constant(bit: int):
+    def word():
+        kind = word_dtype()
+        return jnp.full((1,) if kind == jnp.uint64 else (2, 1), np.iinfo(kind).max * bit, kind)
+    return lambda g, xp: word
+
+
+def _parity(*xs):
+    return functools.reduce(jnp.bitwise_xor, xs)
+
+
+def _matvec(g, xp):
+    rows = [tuple(j for j, m in enumerate(row) if m) for row in g.data]
+
+    def run(*xs):
+        outs = tuple(_parity(*(xs[j] for j in row)) if row else jnp.zeros_like(xs[0])
+                     for row in rows)
+        return outs[0] if len(outs) == 1 else outs
+    return run
+
+
+z2_backend = JaxBackend("Z2/JAX", {}, jnp, _check_words, z2.STRUCTURE, fused=False,
+                        source=z2.RULES)
+
+Z2_FORWARD = {
+    "xor": kernel(jnp.bitwise_xor),
+    "and": kernel(jnp.bitwise_and),
+    "not": kernel(jnp.invert),
+    "parity": kernel(_parity),
+    "one": _constant(1),
+    "zero": _constant(0),
+    "zero_like": kernel(jnp.zeros_like),
+    "matvec": _matvec,
+}
+for _name, _forward in Z2_FORWARD.items():
+    register(_name, _forward, into=z2_backend)
+
+
 # -- compiling whole maps -----------------------------------------------------------
 
 
@@ -188,10 +276,9 @@ def on_jax(f: Map) -> Map:
     """``f`` read on the JAX backend of its numpy backend (a JAX map is returned as is)."""
     if isinstance(f.backend, JaxBackend):
         return f
-    from catlearn import jax_z2
-    for jax_backend in (backend, jax_z2.backend):
-        if jax_backend.source is getattr(f.backend, "rules", None):
-            return f.to(jax_backend)
+    for reading in (backend, z2_backend):
+        if reading.source is getattr(f.backend, "rules", None):
+            return f.to(reading)
     raise TypeError(f"no JAX reading of the backend {f.backend!r} of {f!r}")
 
 

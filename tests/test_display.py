@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from test_diagrams import gate_circuits, smooth_diagrams
 
 from catlearn import Lens, Para, display, smooth
+from catlearn.learning import training
 from catlearn.circuits import Netlist, gate, read_blif
 from catlearn.diagrams import (
     Param,
@@ -204,9 +205,7 @@ def test_history_plot_is_a_figure():
 
 
 def test_fit_shows_no_bar_in_a_pipe():
-    import importlib
-    fit = importlib.import_module("catlearn.learning.fit")
-    assert not fit._interactive()  # pytest captures stderr: not a terminal, not a kernel
+    assert not training.interactive()  # pytest captures stderr: not a terminal, not a kernel
 
 
 def test_diagrams_display_in_a_notebook():

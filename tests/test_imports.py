@@ -32,7 +32,7 @@ LAYERS = (
     ("backend", ("catlearn.backend",)),
     ("derivative", ("catlearn.derivative",)),
     ("backends", ("catlearn.smooth", "catlearn.z2", "catlearn.symbolic", "catlearn.packing",
-                  "catlearn.jax_backend", "catlearn.jax_z2")),
+                  "catlearn.jax_backend")),
     ("constructions", ("catlearn.lens", "catlearn.para", "catlearn.stateful")),
     ("layers, learning", ("catlearn.layers", "catlearn.learning", "catlearn.data")),
     ("circuits, diagrams", ("catlearn.circuits", "catlearn.diagrams")),

@@ -12,7 +12,7 @@ jax = pytest.importorskip("jax", reason="the JAX backend needs jax: pip install 
 
 import catlearn
 import catlearn.layers.jax_logic
-from catlearn import R, jax_backend, jax_z2, layers, smooth, z2
+from catlearn import R, jax_backend, layers, smooth, z2
 from catlearn.layers.logic_net import LogicNetwork
 from catlearn.layers.logic_z2 import logic_map
 from catlearn.learning import fit_jax  # noqa: F401 - the layers' and losses' JAX rules
@@ -33,7 +33,7 @@ def test_every_generator_below_the_circuits_has_a_jax_rule():
     Z2 has a JAX rule (a generator without one fails with its name, see test_jax_fit)."""
     _every_module()
     for numpy_backend, jax_backend_ in ((smooth.backend, jax_backend.backend),
-                                        (z2.backend, jax_z2.backend)):
+                                        (z2.backend, jax_backend.z2_backend)):
         missing = set(numpy_backend.rules) - set(jax_backend_.rules) - ABOVE_THE_LAYERS
         assert not missing, f"{numpy_backend.name}: no JAX rule for {sorted(missing)}"
 
@@ -69,9 +69,9 @@ def test_a_z2_logic_layer_and_its_reverse_agree_with_numpy(precision):
     dys = z2.pack(rng.integers(0, 2, size=(200, len(f.cod))))
     with jax.enable_x64(precision == "float64"):
         for g, args in ((f, words), (R(f), words + dys)):
-            out = jax_backend.jit(g)(*(jax_z2.words(w) for w in args))
+            out = jax_backend.jit(g)(*(jax_backend.words(w) for w in args))
             for got, want in zip(out, g(*args), strict=True):
-                np.testing.assert_array_equal(jax_z2.from_words(got), want)
+                np.testing.assert_array_equal(jax_backend.from_words(got), want)
 
 
 def test_the_cfgbl_conv_model_and_its_second_derivative_agree_with_numpy():
@@ -95,11 +95,11 @@ def test_float32_by_default_and_float64_under_x64():
     f = (smooth.exp(2) >> smooth.tanh(2)).to(jax_backend.backend)
     x = np.ones((3, 2))
     assert f(x)[0].dtype == jnp.float32
-    assert jax_z2.words(np.array([1, 2], dtype=np.uint64)).shape == (2, 2)
-    assert jax_z2.words(np.array([1], dtype=np.uint64)).shape == (2, 1)
+    assert jax_backend.words(np.array([1, 2], dtype=np.uint64)).shape == (2, 2)
+    assert jax_backend.words(np.array([1], dtype=np.uint64)).shape == (2, 1)
     with jax.enable_x64(True):
         assert f(x)[0].dtype == jnp.float64
-        assert jax_z2.words(np.array([1], dtype=np.uint64)).dtype == jnp.uint64
+        assert jax_backend.words(np.array([1], dtype=np.uint64)).dtype == jnp.uint64
 
 
 def test_jax_arrays_are_checked_against_their_wires():
@@ -107,7 +107,7 @@ def test_jax_arrays_are_checked_against_their_wires():
     f = smooth.exp(2).to(jax_backend.backend)
     with pytest.raises(ValueError, match=r"input wire 0 \(R\^2\): expected shape"):
         f(jnp.ones((3, 4)))
-    g = z2.not_().to(jax_z2.backend)
+    g = z2.not_().to(jax_backend.z2_backend)
     with pytest.raises(ValueError, match="Z2 wires on JAX carry uint32 words"):
         g(jnp.ones(4, jnp.uint32))
 

@@ -21,7 +21,7 @@ jax = pytest.importorskip("jax", reason="the JAX backend needs jax: pip install 
 import test_laws as laws
 from strategies import SMOOTH, Z2, assert_bits_equal, assert_close
 
-from catlearn import R, jax_backend, jax_z2
+from catlearn import R, jax_backend
 
 jnp = jax.numpy
 PRECISIONS = ("float32", "float64")
@@ -63,15 +63,15 @@ def _smooth_kit() -> Any:
 
 
 def _host(values) -> tuple:
-    return tuple(jax_z2.from_words(v) for v in values)
+    return tuple(jax_backend.from_words(v) for v in values)
 
 
 def _z2_kit() -> Any:
     def words(values):
-        return tuple(jax_z2.words(v) for v in values)
+        return tuple(jax_backend.words(v) for v in values)
 
     return dataclasses.replace(
-        Z2, name="Z2/JAX", backend=jax_z2.backend, model=_on_jax(Z2.model, jax_z2.backend),
+        Z2, name="Z2/JAX", backend=jax_backend.z2_backend, model=_on_jax(Z2.model, jax_backend.z2_backend),
         point=lambda draw, w, n, name=None: words(Z2.point(draw, w, n, name)),
         cotangent=lambda draw, w, n, name=None: words(Z2.cotangent(draw, w, n, name)),
         zeros=lambda w, n: words(Z2.zeros(w, n)), add=jnp.bitwise_xor,
@@ -156,7 +156,7 @@ def test_z2_programs_agree_with_numpy(precision):
         a = Z2.point(data.draw, model.dom, n, "a")
         b = Z2.cotangent(data.draw, model.cod, n, "b")
         for g, args in ((f, a), (R(f), a + b)):
-            out = jax_backend.jit(g)(*(jax_z2.words(v) for v in args))
+            out = jax_backend.jit(g)(*(jax_backend.words(v) for v in args))
             assert_bits_equal(_host(out), g(*args))
 
     with jax.enable_x64(precision == "float64"):

@@ -8,7 +8,7 @@ operations per gate row) and :mod:`catlearn.layers.recurrent` (``stack``; ``unst
 ``detach`` read as they are).  Each keeps its numpy rule's traced reverse derivative.
 
 >>> import numpy as np
->>> from catlearn import jax_backend, jax_z2, z2
+>>> from catlearn import jax_backend, z2
 >>> from catlearn.layers import logic, logic_z2
 >>> f = logic.logic_map(3, 4, seed=0)
 >>> c, x = np.tile([0.0, 0.0, 0.0, 1.0], (4, 1)), np.array([[1.0, 1.0, 0.0]])
@@ -16,8 +16,8 @@ operations per gate row) and :mod:`catlearn.layers.recurrent` (``stack``; ``unst
 True
 >>> g = logic_z2.logic_map(3, 1, seed=0)
 >>> words = z2.pack([[0, 0, 0, 1, 1, 1, 0]])
->>> out = jax_backend.jit(g)(*map(jax_z2.words, words))
->>> [int(jax_z2.from_words(v)[0]) for v in out] == [int(v[0]) for v in g(*words)]
+>>> out = jax_backend.jit(g)(*map(jax_backend.words, words))
+>>> [int(jax_backend.from_words(v)[0]) for v in out] == [int(v[0]) for v in g(*words)]
 True
 """
 
@@ -27,8 +27,8 @@ import numpy as np
 
 import catlearn.layers.logic_z2
 import catlearn.layers.recurrent  # noqa: F401 - idem
-from catlearn import jax_z2, smooth
-from catlearn.jax_backend import jax, jnp, register
+from catlearn import smooth
+from catlearn.jax_backend import jax, jnp, register, z2_backend
 from catlearn.layers.logic import ANF, wiring
 from catlearn.layers.logic_net import FUNCTIONS
 
@@ -116,4 +116,4 @@ for _name, _forward in FORWARD.items():
 for _name in PORTABLE:
     if _name in smooth.RULES:
         register(_name)
-register("logic", lambda g, xp: _logic_z2(g), into=jax_z2.backend)
+register("logic", lambda g, xp: _logic_z2(g), into=z2_backend)

@@ -22,40 +22,19 @@ a resumed run repeats an uninterrupted one bit for bit.
 from __future__ import annotations
 
 import math
-import sys
 import time
-from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from catlearn.core import Ty
-from catlearn.learning import checkpoint as checkpoints, loss as losses, ops, optim
+from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import Examples, examples, predicted_labels
 from catlearn.learning.history import History
 from catlearn.learning.supervised import supervised
+from catlearn.learning.training import (Fit, NonFiniteLossError, check_settings,
+                                        initial_params, pair, progress_bar, resolve_loss,
+                                        resolve_optimizer)
 from catlearn.para import Para
-
-DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.05,
-              "rmsprop": 0.001, "adam": 0.001}
-THRESHOLD = {"binary_cross_entropy": 0.0}  # single-output decision on logits; else 0.5
-
-
-class NonFiniteLossError(FloatingPointError, ValueError):
-    """The loss became ``nan`` or infinite; says at which epoch and batch.
-
-    A ``FloatingPointError`` by nature and a ``ValueError`` for callers (such as the
-    command line) that report bad settings and data alike.
-    """
-
-
-class Fit(NamedTuple):
-    """The result of :func:`fit`: final parameters, optimizer state and history."""
-
-    params: tuple
-    opt_state: tuple
-    history: History
-
 
 def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
         optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
@@ -72,7 +51,7 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
             the model's output.
         loss: a name of ``loss.LOSSES`` or a loss ``Para`` (label as parameter).
         optimizer: a name of ``optim.OPTIMIZERS`` (with ``lr``, default
-            ``DEFAULT_LR[name]``) or an ``optim.Optimizer`` (then ``lr`` must be ``None``).
+            ``training.DEFAULT_LR[name]``) or an ``optim.Optimizer`` (then ``lr`` must be ``None``).
         epochs: total number of epochs (a resumed run continues up to it).
         progress: a tqdm.auto bar (a widget in Jupyter, text on stderr); ``None``: only in
             Jupyter or when stderr is a terminal (never in pipes or CI logs).
@@ -98,21 +77,21 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
     if backend != "numpy" or devices is not None:
         raise ValueError(f"backend={backend!r}, devices={devices!r}: the backends are 'numpy' "
                          "and 'jax', and only 'jax' takes devices")
-    loss_para, threshold = _loss(model, loss)
-    opt = _optimizer(optimizer, lr)
-    _check_settings(epochs, batch_size, checkpoint)
-    train = examples(model, *_pair(data, "data"))
-    valid = None if validation is None else examples(model, *_pair(validation, "validation"),
+    loss_para, threshold = resolve_loss(model, loss)
+    opt = resolve_optimizer(optimizer, lr)
+    check_settings(epochs, batch_size, checkpoint)
+    train = examples(model, *pair(data, "data"))
+    valid = None if validation is None else examples(model, *pair(validation, "validation"),
                                                      name="validation")
     learner = supervised(model, loss_para, opt)
     if resume is not None:
         start = checkpoints.load(resume, model.param, learner.state)
         state, params, history = start.state, start.params, start.history
     else:
-        state, params, history = opt.init(model.param), _params(model, params), History()
+        state, params, history = opt.init(model.param), initial_params(model, params), History()
     evaluate_ = _evaluator(model, loss_para, threshold)
     loop = _Loop(learner.step.compiled, len(state) + len(params), batch_size, threshold)
-    with _bar(progress, epochs, len(history), train, batch_size) as bar:
+    with progress_bar(progress, epochs, len(history), train, batch_size) as bar:
         for epoch in range(len(history), epochs):
             began = time.perf_counter()
             order = np.random.default_rng((seed, epoch)).permutation(len(train))
@@ -186,104 +165,7 @@ def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy") 
     >>> evaluate(model, params, (np.array([[-1.0], [2.0]]), np.array([1, 0])))["accuracy"]
     1.0
     """
-    loss_para, threshold = _loss(model, loss)
-    result = _evaluator(model, loss_para, threshold)(_params(model, params),
-                                                     examples(model, *_pair(data, "data")))
+    loss_para, threshold = resolve_loss(model, loss)
+    result = _evaluator(model, loss_para, threshold)(initial_params(model, params),
+                                                     examples(model, *pair(data, "data")))
     return {"loss": result["val_loss"], "accuracy": result["val_accuracy"]}
-
-
-# -- resolving names and checking settings -------------------------------------------
-
-
-def _loss(model: Para, loss) -> tuple[Para, float]:
-    if isinstance(loss, Para):
-        if loss.dom != model.cod:
-            raise ValueError(f"the loss takes {loss.dom} but the model outputs {model.cod}")
-        if loss.cod != Ty(ops.SCALAR):
-            raise ValueError(f"fit needs a loss averaged over the batch (codomain "
-                             f"{Ty(ops.SCALAR)}), got {loss.cod}; use reduction='mean'")
-        return loss, 0.5
-    if not isinstance(loss, str):
-        raise ValueError(f"loss must be a name ({', '.join(losses.LOSSES)}) or a Para, "
-                         f"got {loss!r}")
-    if len(model.cod) != 1:
-        raise ValueError(f"a named loss needs a model with one output wire, got {model.cod}")
-    return losses.named(loss)(model.cod[0].shape), THRESHOLD.get(loss, 0.5)
-
-
-def _optimizer(optimizer, lr) -> optim.Optimizer:
-    if isinstance(optimizer, optim.Optimizer):
-        if lr is not None:
-            raise ValueError(f"lr={lr} given with the optimizer {optimizer!r}, which already "
-                             "has its learning rate")
-        return optimizer
-    if not isinstance(optimizer, str):
-        raise ValueError(f"optimizer must be a name ({', '.join(optim.OPTIMIZERS)}) or an "
-                         f"Optimizer, got {optimizer!r}")
-    if lr is not None and not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"the learning rate must be a positive number, got {lr}")
-    return optim.named(optimizer, DEFAULT_LR.get(optimizer, 0.1) if lr is None else lr)
-
-
-def _check_settings(epochs, batch_size, checkpoint) -> None:
-    if not (isinstance(epochs, int) and epochs >= 0):
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-    if not (isinstance(batch_size, int) and batch_size >= 1):
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if checkpoint is not None and not Path(checkpoint).parent.is_dir():
-        raise FileNotFoundError(f"cannot write checkpoints to {checkpoint}: the folder "
-                                f"{Path(checkpoint).parent} does not exist")
-
-
-def _pair(data, what: str):
-    try:
-        x, y = data
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a pair (x, y), got {type(data).__name__}") from None
-    return x, y
-
-
-def _params(model: Para, params) -> tuple:
-    if params is None:
-        raise ValueError("params is None: give initial parameters "
-                         "(e.g. catlearn.learning.models.init_params(model)) or resume=")
-    params = tuple(np.asarray(p, dtype=np.float64) for p in params)
-    if len(params) != len(model.param):
-        raise ValueError(f"the model has {len(model.param)} parameters ({model.param}), "
-                         f"got {len(params)} arrays")
-    for i, (w, p) in enumerate(zip(model.param, params)):
-        if p.shape != w.shape:
-            raise ValueError(f"parameter {i} ({w!r}) has shape {p.shape}, expected {w.shape}")
-    return params
-
-
-class _Quiet:
-    """A disabled progress bar: the same methods, doing nothing."""
-
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def set_postfix_str(self, text: str) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-def _interactive() -> bool:
-    """A terminal on stderr, or a Jupyter kernel (where ``tqdm.auto`` draws a widget)."""
-    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-    return sys.stderr.isatty() or type(shell).__name__ == "ZMQInteractiveShell"
-
-
-def _bar(progress, epochs: int, done: int, train: Examples, batch_size: int):
-    shown = _interactive() if progress is None else bool(progress)
-    if not shown:
-        return _Quiet()
-    from tqdm.auto import tqdm
-    per_epoch = -(-len(train) // batch_size)
-    return tqdm(total=epochs * per_epoch, initial=done * per_epoch, file=sys.stderr,
-                unit="batch", desc="train", dynamic_ncols=True, leave=True)

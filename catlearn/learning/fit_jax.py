@@ -44,8 +44,9 @@ from catlearn import jax_backend
 from catlearn.jax_backend import jax, jnp
 from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import Examples, examples
-from catlearn.learning.fit import (Fit, NonFiniteLossError, _bar, _check_settings, _loss,
-                                   _optimizer, _pair, _params)
+from catlearn.learning.training import (Fit, NonFiniteLossError, check_settings,
+                                        initial_params, pair, progress_bar, resolve_loss,
+                                        resolve_optimizer)
 from catlearn.learning.history import History
 from catlearn.learning.supervised import supervised
 from catlearn.para import Para
@@ -60,23 +61,23 @@ def fit_jax(model: Para, params: Sequence | None, data, *, loss="softmax_cross_e
             resume=None, callbacks: Sequence[Callable] = (), devices: int | None = None,
             spec: dict | None = None) -> Fit:
     """:func:`catlearn.learning.fit.fit` on JAX; ``devices``: shard each batch over that many."""
-    loss_para, threshold = _loss(model, loss)
-    opt = _optimizer(optimizer, lr)
-    _check_settings(epochs, batch_size, checkpoint)
+    loss_para, threshold = resolve_loss(model, loss)
+    opt = resolve_optimizer(optimizer, lr)
+    check_settings(epochs, batch_size, checkpoint)
     mesh = device_mesh(devices, batch_size)
-    train = examples(model, *_pair(data, "data"))
-    valid = None if validation is None else examples(model, *_pair(validation, "validation"),
+    train = examples(model, *pair(data, "data"))
+    valid = None if validation is None else examples(model, *pair(validation, "validation"),
                                                      name="validation")
     learner = supervised(model, loss_para, opt)
     if resume is not None:
         start = checkpoints.load(resume, model.param, learner.state)
         state, params, history = start.state, start.params, start.history
     else:
-        state, params, history = opt.init(model.param), _params(model, params), History()
+        state, params, history = opt.init(model.param), initial_params(model, params), History()
     trainer = Trainer(learner, threshold, train, batch_size, mesh)
     evaluate = Evaluator(model, loss_para, threshold)
     sp, k = trainer.put((*state, *params)), len(state)
-    with _bar(progress, epochs, len(history), train, batch_size) as bar:
+    with progress_bar(progress, epochs, len(history), train, batch_size) as bar:
         for epoch in range(len(history), epochs):
             began = time.perf_counter()
             sp, train_loss, train_acc = trainer.epoch(sp, seed, epoch)

@@ -1,0 +1,146 @@
+"""What every training loop shares: its settings, its result and its progress bar.
+
+The numpy loop (:mod:`catlearn.learning.fit`) and the JAX loop
+(:mod:`catlearn.learning.fit_jax`) resolve loss and optimizer names, check their settings,
+data and initial parameters, report a diverging loss and show progress the same way; this
+module, below both, is where that lives.
+
+>>> resolve_optimizer("adam", None).name
+'adam'
+>>> check_settings(epochs=-1, batch_size=8, checkpoint=None)
+Traceback (most recent call last):
+...
+ValueError: epochs must be a non-negative integer, got -1
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from catlearn.core import Ty
+from catlearn.learning import loss as losses, ops, optim
+from catlearn.learning.examples import Examples
+from catlearn.learning.history import History
+from catlearn.para import Para
+
+DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.05,
+              "rmsprop": 0.001, "adam": 0.001}
+THRESHOLD = {"binary_cross_entropy": 0.0}  # single-output decision on logits; else 0.5
+
+
+class NonFiniteLossError(FloatingPointError, ValueError):
+    """The loss became ``nan`` or infinite; says at which epoch and batch.
+
+    A ``FloatingPointError`` by nature and a ``ValueError`` for callers (such as the
+    command line) that report bad settings and data alike.
+    """
+
+
+class Fit(NamedTuple):
+    """The result of :func:`fit`: final parameters, optimizer state and history."""
+
+    params: tuple
+    opt_state: tuple
+    history: History
+
+
+# -- resolving names and checking settings -------------------------------------------
+
+
+def resolve_loss(model: Para, loss) -> tuple[Para, float]:
+    if isinstance(loss, Para):
+        if loss.dom != model.cod:
+            raise ValueError(f"the loss takes {loss.dom} but the model outputs {model.cod}")
+        if loss.cod != Ty(ops.SCALAR):
+            raise ValueError(f"fit needs a loss averaged over the batch (codomain "
+                             f"{Ty(ops.SCALAR)}), got {loss.cod}; use reduction='mean'")
+        return loss, 0.5
+    if not isinstance(loss, str):
+        raise ValueError(f"loss must be a name ({', '.join(losses.LOSSES)}) or a Para, "
+                         f"got {loss!r}")
+    if len(model.cod) != 1:
+        raise ValueError(f"a named loss needs a model with one output wire, got {model.cod}")
+    return losses.named(loss)(model.cod[0].shape), THRESHOLD.get(loss, 0.5)
+
+
+def resolve_optimizer(optimizer, lr) -> optim.Optimizer:
+    if isinstance(optimizer, optim.Optimizer):
+        if lr is not None:
+            raise ValueError(f"lr={lr} given with the optimizer {optimizer!r}, which already "
+                             "has its learning rate")
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise ValueError(f"optimizer must be a name ({', '.join(optim.OPTIMIZERS)}) or an "
+                         f"Optimizer, got {optimizer!r}")
+    if lr is not None and not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"the learning rate must be a positive number, got {lr}")
+    return optim.named(optimizer, DEFAULT_LR.get(optimizer, 0.1) if lr is None else lr)
+
+
+def check_settings(epochs, batch_size, checkpoint) -> None:
+    if not (isinstance(epochs, int) and epochs >= 0):
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not (isinstance(batch_size, int) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if checkpoint is not None and not Path(checkpoint).parent.is_dir():
+        raise FileNotFoundError(f"cannot write checkpoints to {checkpoint}: the folder "
+                                f"{Path(checkpoint).parent} does not exist")
+
+
+def pair(data, what: str):
+    try:
+        x, y = data
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a pair (x, y), got {type(data).__name__}") from None
+    return x, y
+
+
+def initial_params(model: Para, params) -> tuple:
+    if params is None:
+        raise ValueError("params is None: give initial parameters "
+                         "(e.g. catlearn.learning.models.init_params(model)) or resume=")
+    params = tuple(np.asarray(p, dtype=np.float64) for p in params)
+    if len(params) != len(model.param):
+        raise ValueError(f"the model has {len(model.param)} parameters ({model.param}), "
+                         f"got {len(params)} arrays")
+    for i, (w, p) in enumerate(zip(model.param, params)):
+        if p.shape != w.shape:
+            raise ValueError(f"parameter {i} ({w!r}) has shape {p.shape}, expected {w.shape}")
+    return params
+
+
+class Quiet:
+    """A disabled progress bar: the same methods, doing nothing."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, text: str) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def interactive() -> bool:
+    """A terminal on stderr, or a Jupyter kernel (where ``tqdm.auto`` draws a widget)."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return sys.stderr.isatty() or type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def progress_bar(progress, epochs: int, done: int, train: Examples, batch_size: int):
+    shown = interactive() if progress is None else bool(progress)
+    if not shown:
+        return Quiet()
+    from tqdm.auto import tqdm
+    per_epoch = -(-len(train) // batch_size)
+    return tqdm(total=epochs * per_epoch, initial=done * per_epoch, file=sys.stderr,
+                unit="batch", desc="train", dynamic_ncols=True, leave=True)
