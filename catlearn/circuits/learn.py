@@ -172,14 +172,24 @@ class _Wires:
         self.stages += 1
 
 
+def _retry(plan: _Plan, stage: Table, o: int, m: int, weights, first: int):
+    """A waited output's second chance: candidates drawn uniformly from the smallest size,
+    then, if that does not fit, focused again on new wirings; the better fit."""
+    fits = [_fit(plan, stage, o + m)]
+    if fits[0] is not None and fits[0][2]:
+        fits.append(_fit(plan, stage, o + 2 * m, weights, first))
+    fits = [f for f in fits if f is not None]
+    return min(fits, key=lambda f: f[2]) if fits else None
+
+
 def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
     """Each output by its own network, reading the inputs and every wire learned before
     that lies inside the output's support, weighed by recency, on the rows that the
     support spans (:mod:`catlearn.circuits.stages`).
 
     Outputs go smallest support first; one that no network fits exactly waits once for
-    the others (whose wires may help it), then, drawing its candidates uniformly and
-    from the smallest size again, keeps its best fit.  A stage starts one size below the
+    the others (whose wires may help it), then has a second chance (:func:`_retry`) and
+    keeps its best fit.  A stage starts one size below the
     size that fitted the stage before it.
     """
     n, m, full = len(table.inputs), len(table.outputs), is_truth_table(table)
@@ -196,8 +206,8 @@ def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
         pool, weights = wires.pool(wanted[o])
         rows = projection(wanted[o], n) if full and wanted[o] != every else None
         stage = stage_table(table, wires.words, wires.names, pool, o, rows)
-        retry = o in waited  # unfocused: every wire inside the support, drawn uniformly
-        fit = _fit(plan, stage, o + m * retry, None if retry else weights, 0 if retry else first)
+        fit = _retry(plan, stage, o, m, weights, first) if o in waited else \
+            _fit(plan, stage, o, weights, first)
         if fit is None:
             plan.say(f"  out of time: {table.outputs[o]} is a constant")
             gates += _constant(table, o)
