@@ -179,7 +179,10 @@ def _retry(plan: _Plan, stage: Table, o: int, m: int, weights, first: int):
     if fits[0] is not None and fits[0][2]:
         fits.append(_fit(plan, stage, o + 2 * m, weights, first))
     fits = [f for f in fits if f is not None]
-    return min(fits, key=lambda f: f[2]) if fits else None
+    if not fits:
+        return None
+    best = min(fits, key=lambda f: f[2])
+    return (*best[:3], sum(f[3] for f in fits), best[4])
 
 
 def _staged(plan: _Plan, table: Table) -> tuple[list[Gate], int]:
