@@ -15,7 +15,8 @@ True
 """
 
 from catlearn.circuits.blif import BlifError, parse_blif, read_blif, save_blif, write_blif
-from catlearn.circuits.netlist import GATE_KINDS, Gate, Netlist, NetlistError, gate
+from catlearn.circuits.cells import GATE_KINDS, Gate, NetlistError, gate
+from catlearn.circuits.netlist import Netlist
 from catlearn.packing import n_words, pack, truth_table_inputs, unpack
 from catlearn.circuits.verilog import verilog_names, write_verilog
 from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
