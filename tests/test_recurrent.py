@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from catlearn import R, fit
 from catlearn.data.sequences import ADDING_BASELINE_MSE, adding_problem, parity_sequences
 from catlearn.layers.recurrent import elman, gru, init_params, sequence_model
 from catlearn.stateful import unroll
 
-torch.set_num_threads(1)
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:  # PyTorch is an oracle here, not a dependency
+    torch = None
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch (an optional oracle) is not "
+                                 "installed: pip install torch")
 D, H, T = 3, 4, 7
 
 
@@ -23,6 +28,7 @@ def torch_gru_weights(params):
             torch.cat([cr, cz, cn]))
 
 
+@needs_torch
 def test_gru_cell_is_pytorchs():
     model = sequence_model(gru(D, H), T, 1)
     params = init_params(model, seed=3)
@@ -56,6 +62,7 @@ def _torch_loss(params, x, y, truncate=None):
     return [t.grad.numpy() for t in tensors] + [V.grad.numpy(), c.grad.numpy()]
 
 
+@needs_torch
 @pytest.mark.parametrize("truncate", [None, 3])
 def test_bptt_is_pytorchs_gradient(truncate):
     model = sequence_model(gru(D, H), T, 1, truncate=truncate)

@@ -83,6 +83,11 @@ BUILD = {
     "mux_dc": lambda: _layers("logic").mux_dc_gen(2),
     "group_sum": lambda: _layers("logic_net").group_sum_gen(2, 2, 1.0),
     "group_spread": lambda: _layers("logic_net").group_spread_gen(2, 2, 1.0),
+    "unstack": lambda: _layers("recurrent").unstack_gen(2, 2),
+    "stack": lambda: _layers("recurrent").stack_gen(2, 2),
+    "unstack_masked": lambda: _layers("recurrent").unstack_masked_gen(2, 1),
+    "stack_masked": lambda: _layers("recurrent").stack_masked_gen(2, 1),
+    "detach": lambda: _layers("recurrent").detach_gen(R2),
 }
 
 # generator name -> why symbolic.formulas(R(f)) is not taken for it here: each is a

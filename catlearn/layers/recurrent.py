@@ -43,29 +43,29 @@ from catlearn.stateful import Stateful, reset
 # -- the generators that cut a sequence into steps -----------------------------------
 
 
-def unstack(length: int, d: int) -> Generator:
+def unstack_gen(length: int, d: int) -> Generator:
     """``R^(T x d) -> R^d @ ... @ R^d``: the steps of a sequence (batch first)."""
     return Generator("unstack", Ty(smooth.Real((length, d))), Ty(*[smooth.Real((d,))] * length))
 
 
-def stack(length: int, d: int) -> Generator:
+def stack_gen(length: int, d: int) -> Generator:
     """``R^d @ ... @ R^d -> R^(T x d)``: steps back into one sequence wire."""
     return Generator("stack", Ty(*[smooth.Real((d,))] * length), Ty(smooth.Real((length, d))))
 
 
-def unstack_masked(length: int, d: int) -> Generator:
+def unstack_masked_gen(length: int, d: int) -> Generator:
     """``R^(T x (d+1)) -> (R^d @ R) @ ...``: each step's features and its mask (the last one)."""
     return Generator("unstack_masked", Ty(smooth.Real((length, d + 1))),
                      Ty(*[smooth.Real((d,)), smooth.Real(())] * length))
 
 
-def stack_masked(length: int, d: int) -> Generator:
+def stack_masked_gen(length: int, d: int) -> Generator:
     """The inverse of :func:`unstack_masked` (its reverse derivative)."""
     return Generator("stack_masked", Ty(*[smooth.Real((d,)), smooth.Real(())] * length),
                      Ty(smooth.Real((length, d + 1))))
 
 
-def detach(w) -> Generator:
+def detach_gen(w) -> Generator:
     """Identity forward, zero reverse derivative: where truncated BPTT cuts the gradient."""
     return Generator("detach", Ty(w), Ty(w))
 
@@ -77,10 +77,10 @@ def _dims(g) -> tuple[int, int]:
 
 smooth.backend.register("unstack", Rule(
     lambda g, xp: lambda x: tuple(x[:, t] for t in range(x.shape[1])),
-    lambda g: lambda x, *dys: stack(*_dims(g))(*dys)))
+    lambda g: lambda x, *dys: stack_gen(*_dims(g))(*dys)))
 smooth.backend.register("stack", Rule(
     lambda g, xp: lambda *xs: np.stack(xs, axis=1),
-    lambda g: lambda *v: unstack(*_dims(g))(v[-1])))
+    lambda g: lambda *v: unstack_gen(*_dims(g))(v[-1])))
 def _masked_dims(g) -> tuple[int, int]:
     shape = (g.dom if g.name == "unstack_masked" else g.cod)[0].shape
     return shape[0], shape[1] - 1
@@ -89,11 +89,11 @@ def _masked_dims(g) -> tuple[int, int]:
 smooth.backend.register("unstack_masked", Rule(
     lambda g, xp: lambda x: tuple(part for t in range(x.shape[1])
                                   for part in (x[:, t, :-1], x[:, t, -1])),
-    lambda g: lambda x, *dys: stack_masked(*_masked_dims(g))(*dys)))
+    lambda g: lambda x, *dys: stack_masked_gen(*_masked_dims(g))(*dys)))
 smooth.backend.register("stack_masked", Rule(
     lambda g, xp: lambda *v: np.stack([np.concatenate([v[i], v[i + 1][:, None]], axis=1)
                                        for i in range(0, len(v), 2)], axis=1),
-    lambda g: lambda *v: unstack_masked(*_masked_dims(g))(v[-1])))
+    lambda g: lambda *v: unstack_masked_gen(*_masked_dims(g))(v[-1])))
 smooth.backend.register("detach", Rule(
     lambda g, xp: lambda x: x,
     lambda g: lambda x, dy: smooth.STRUCTURE["zero_like"](x.type)(x),
@@ -173,12 +173,12 @@ def sequence_model(cell: Stateful, length: int, n_out: int, *, each_step: bool =
 
     def program(*v):
         params, (V, c, seq) = v[:k], v[k:]
-        steps = wires((unstack_masked if masked else unstack)(length, d)(seq))
+        steps = wires((unstack_masked_gen if masked else unstack_gen)(length, d)(seq))
         xs, ms = (steps[0::2], steps[1::2]) if masked else (steps, (None,) * length)
         state, outs = reset(cell, xs[:1]), []
         for t, (x, m) in enumerate(zip(xs, ms)):
             if truncate and t and t % truncate == 0:
-                state = tuple(detach(s.type)(s) for s in state)
+                state = tuple(detach_gen(s.type)(s) for s in state)
             out = wires(cell.f(*params, x, *state))
             y, new = out[0], out[1:]
             if m is not None:  # a padded step keeps the state
@@ -189,7 +189,7 @@ def sequence_model(cell: Stateful, length: int, n_out: int, *, each_step: bool =
                 z = _affine(V, state[0] if m is not None and not each_step else y, H, n_out, b=c)
                 outs.append(smooth.expand_gen(z.type)(m, z) * z if m is not None and each_step
                             else z)
-        return stack(length, n_out)(*outs) if each_step else outs[0]
+        return stack_gen(length, n_out)(*outs) if each_step else outs[0]
     f = trace(dom, program, smooth.backend)
     return Para(f.dom[:k + 2], f)
 

@@ -214,7 +214,11 @@ def _spec(path: Path, arrays: dict) -> dict:
 
 def _history(path: Path, arrays: dict) -> History:
     columns = [f"history_{name}" for name in History.__dataclass_fields__]
-    n = len(_member(path, arrays, columns[0]))
+    first = _member(path, arrays, columns[0])
+    if first.ndim != 1:
+        raise DataError(f"checkpoint {path}: {columns[0]} has shape {first.shape}, expected "
+                        "one value per epoch")
+    n = len(first)
     for key in columns:
         value = _member(path, arrays, key)
         if value.shape != (n,):
