@@ -39,7 +39,7 @@ from pathlib import Path
 from catlearn.circuits.blif import read_blif, save_blif
 from catlearn.circuits.learn import learn
 from catlearn.circuits.search import METHODS
-from catlearn.circuits.netlist import Netlist
+from catlearn.circuits.netlist import Netlist, check_same_ports
 from catlearn.packing import truth_table_inputs
 from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
 
@@ -173,7 +173,7 @@ def run_equiv(args) -> int:
 
 def _equiv_by_sat(args, a: Netlist, b: Netlist) -> int:
     """Past the exhaustive limit: yosys's SAT proof, or a plain 'cannot decide'."""
-    _ports_match(a, b)
+    check_same_ports(a, b)
     beyond = (f"{args.a} has {len(a.inputs)} inputs, past the {EXHAUSTIVE_LIMIT} that "
               f"catlearn compares exhaustively")
     if not yosys_available():
@@ -187,14 +187,6 @@ def _equiv_by_sat(args, a: Netlist, b: Netlist) -> int:
         return 2
     print(f"equivalent: {'yes' if same else 'no'} (proved by yosys's SAT solver)")
     return 0 if same else 1
-
-
-def _ports_match(a: Netlist, b: Netlist) -> None:
-    for what in ("inputs", "outputs"):
-        if set(getattr(a, what)) != set(getattr(b, what)):
-            raise ValueError(f"cannot compare {a.name!r} and {b.name!r}: their {what} differ "
-                             f"({' '.join(getattr(a, what))} against "
-                             f"{' '.join(getattr(b, what))}); ports are matched by name")
 
 
 def _chunk_words(n: int, chunk: int) -> np.ndarray:
@@ -217,7 +209,7 @@ def counterexample(a: Netlist, b: Netlist) -> dict | None:
         ValueError: the circuits do not have the same input and output names, or too many
             inputs.
     """
-    _ports_match(a, b)
+    check_same_ports(a, b)
     n = len(a.inputs)
     if n > EXHAUSTIVE_LIMIT:
         raise ValueError(f"{a.name!r} has {n} inputs; exhaustive comparison stops at "

@@ -181,6 +181,15 @@ class Netlist:
         return unpack(self.evaluate(truth_table_inputs(n)), 1 << n)
 
 
+def check_same_ports(a: Netlist, b: Netlist) -> None:
+    """Refuse to compare two circuits whose input or output names differ (ports match by name)."""
+    for what in ("inputs", "outputs"):
+        if set(getattr(a, what)) != set(getattr(b, what)):
+            raise ValueError(f"cannot compare {a.name!r} and {b.name!r}: their {what} differ "
+                             f"({' '.join(getattr(a, what))} against "
+                             f"{' '.join(getattr(b, what))}); ports are matched by name")
+
+
 def _validated_order(netlist: Netlist) -> tuple[Gate, ...]:
     """Check names, definitions and uses; return the gates in topological order."""
     check_name(netlist.name, "model name")

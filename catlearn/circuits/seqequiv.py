@@ -24,29 +24,17 @@ True
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from catlearn.circuits.netlist import Netlist
+from catlearn.circuits.netlist import Netlist, check_same_ports
 from catlearn.circuits.sequential import transition
-from catlearn.circuits.yosys import _READERS, YosysError, _label, _stage, yosys_available
+from catlearn.circuits.yosys import _READERS, prove
 from catlearn.packing import pack, unpack
 
 DEFAULT_CYCLES = 24
 MAX_ROWS = 1 << 22  # state pairs x input vectors examined per step
-_PROVED = "SAT proof finished - no model found: SUCCESS!"
-_REFUTED = "SAT proof finished - model found: FAIL!"
-
-
-def _ports_match(a: Netlist, b: Netlist) -> None:
-    for what in ("inputs", "outputs"):
-        if set(getattr(a, what)) != set(getattr(b, what)):
-            raise ValueError(f"cannot compare {a.name!r} and {b.name!r}: their {what} differ "
-                             f"({' '.join(getattr(a, what))} against "
-                             f"{' '.join(getattr(b, what))}); ports are matched by name")
 
 
 def _all_inputs(n: int) -> np.ndarray:
@@ -79,7 +67,7 @@ def bounded_counterexample(a: Netlist, b: Netlist, cycles: int = DEFAULT_CYCLES)
         ValueError: ports differ, or the search would examine more than ``MAX_ROWS`` rows
             in a step (too many inputs or reachable states: use yosys).
     """
-    _ports_match(a, b)
+    check_same_ports(a, b)
     vectors = _all_inputs(len(a.inputs))
     reset = np.array([[latch.init for latch in a.latches + b.latches]], dtype=np.uint8)
     seen = {reset[0].tobytes(): None}  # state pair -> (previous pair, input row)
@@ -134,23 +122,5 @@ def yosys_bounded_equivalent(a, b, cycles: int = DEFAULT_CYCLES, timeout: float 
     Raises:
         YosysError: yosys missing or failing, or a timeout.
     """
-    if not yosys_available():
-        raise YosysError("yosys is not installed (no 'yosys' on the PATH)")
-    with tempfile.TemporaryDirectory(prefix="catlearn-seq-") as folder:
-        folder = Path(folder)
-        gold, gate = _stage(a, folder, "gold_in"), _stage(b, folder, "gate_in")
-        (folder / "check.ys").write_text(_script(gold, gate, cycles))
-        try:
-            run = subprocess.run(["yosys", "-s", "check.ys"], cwd=folder, timeout=timeout,
-                                 capture_output=True, text=True, errors="replace")
-        except subprocess.TimeoutExpired:
-            raise YosysError(f"yosys did not finish comparing {_label(a)} and {_label(b)} "
-                             f"over {cycles} cycles within {timeout} s") from None
-    log = run.stdout + run.stderr
-    if run.returncode == 0 and _PROVED in log:
-        return True
-    if run.returncode == 0 and _REFUTED in log:
-        return False
-    errors = [line for line in log.splitlines() if line.startswith("ERROR")]
-    raise YosysError(f"yosys could not compare {_label(a)} and {_label(b)}: "
-                     + ("; ".join(errors) or log[-2000:]))
+    return prove(a, b, lambda gold, gate: _script(gold, gate, cycles), timeout,
+                 f" over {cycles} cycles")

@@ -89,19 +89,31 @@ def yosys_equivalent(a, b, timeout: float = 120.0) -> bool:
     >>> yosys_equivalent(a, b) if yosys_available() else False
     False
     """
+    return prove(a, b, _script, timeout)
+
+
+def prove(a, b, script, timeout: float, what: str = "") -> bool:
+    """Run the yosys ``script(gold, gate)`` on circuits ``a`` and ``b`` staged as files.
+
+    True when its SAT proof succeeds, False when it finds a model (a difference);
+    ``what`` says what was compared, for the messages.
+
+    Raises:
+        YosysError: yosys missing, unreadable input, ports that do not match, timeout.
+    """
     if not yosys_available():
         raise YosysError("yosys is not installed (no 'yosys' on the PATH); install it, "
                          "e.g. 'apt-get install yosys', to check equivalence")
     with tempfile.TemporaryDirectory(prefix="catlearn-yosys-") as folder:
         folder = Path(folder)
         gold, gate = _stage(a, folder, "gold_in"), _stage(b, folder, "gate_in")
-        (folder / "check.ys").write_text(_script(gold, gate))
+        (folder / "check.ys").write_text(script(gold, gate))
         try:
             run = subprocess.run(["yosys", "-s", "check.ys"], cwd=folder, timeout=timeout,
                                  capture_output=True, text=True, errors="replace")
         except subprocess.TimeoutExpired:
             raise YosysError(f"yosys did not finish comparing {_label(a)} and "
-                             f"{_label(b)} within {timeout} s") from None
+                             f"{_label(b)}{what} within {timeout} s") from None
     log = run.stdout + run.stderr
     if run.returncode == 0 and _PROVED in log:
         return True
