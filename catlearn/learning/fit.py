@@ -29,11 +29,8 @@ import numpy as np
 
 from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import Examples, examples, predicted_labels
-from catlearn.learning.history import History
-from catlearn.learning.supervised import supervised
-from catlearn.learning.training import (Fit, NonFiniteLossError, check_settings,
-                                        initial_params, pair, progress_bar, resolve_loss,
-                                        resolve_optimizer)
+from catlearn.learning.training import (Fit, NonFiniteLossError, initial_params, pair,
+                                        prepare, progress_bar, resolve_loss)
 from catlearn.para import Para
 
 def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
@@ -77,18 +74,12 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
     if backend != "numpy" or devices is not None:
         raise ValueError(f"backend={backend!r}, devices={devices!r}: the backends are 'numpy' "
                          "and 'jax', and only 'jax' takes devices")
-    loss_para, threshold = resolve_loss(model, loss)
-    opt = resolve_optimizer(optimizer, lr)
-    check_settings(epochs, batch_size, checkpoint)
-    train = examples(model, *pair(data, "data"))
-    valid = None if validation is None else examples(model, *pair(validation, "validation"),
-                                                     name="validation")
-    learner = supervised(model, loss_para, opt)
-    if resume is not None:
-        start = checkpoints.load(resume, model.param, learner.state)
-        state, params, history = start.state, start.params, start.history
-    else:
-        state, params, history = opt.init(model.param), initial_params(model, params), History()
+    run = prepare(model, params, data, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
+                  batch_size=batch_size, checkpoint=checkpoint, validation=validation,
+                  resume=resume)
+    loss_para, threshold, train, valid, learner = (run.loss, run.threshold, run.train,
+                                                    run.valid, run.learner)
+    state, params, history = run.state, run.params, run.history
     evaluate_ = _evaluator(model, loss_para, threshold)
     loop = _Loop(learner.step.compiled, len(state) + len(params), batch_size, threshold)
     with progress_bar(progress, epochs, len(history), train, batch_size) as bar:

@@ -43,12 +43,8 @@ import catlearn.learning.jax_ops
 from catlearn import jax_backend
 from catlearn.jax_backend import jax, jnp
 from catlearn.learning import checkpoint as checkpoints
-from catlearn.learning.examples import Examples, examples
-from catlearn.learning.training import (Fit, NonFiniteLossError, check_settings,
-                                        initial_params, pair, progress_bar, resolve_loss,
-                                        resolve_optimizer)
-from catlearn.learning.history import History
-from catlearn.learning.supervised import supervised
+from catlearn.learning.examples import Examples
+from catlearn.learning.training import Fit, NonFiniteLossError, prepare, progress_bar
 from catlearn.para import Para
 
 lax = jax.lax
@@ -61,19 +57,13 @@ def fit_jax(model: Para, params: Sequence | None, data, *, loss="softmax_cross_e
             resume=None, callbacks: Sequence[Callable] = (), devices: int | None = None,
             spec: dict | None = None) -> Fit:
     """:func:`catlearn.learning.fit.fit` on JAX; ``devices``: shard each batch over that many."""
-    loss_para, threshold = resolve_loss(model, loss)
-    opt = resolve_optimizer(optimizer, lr)
-    check_settings(epochs, batch_size, checkpoint)
+    run = prepare(model, params, data, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
+                  batch_size=batch_size, checkpoint=checkpoint, validation=validation,
+                  resume=resume)
+    loss_para, threshold, train, valid, learner = (run.loss, run.threshold, run.train,
+                                                    run.valid, run.learner)
     mesh = device_mesh(devices, batch_size)
-    train = examples(model, *pair(data, "data"))
-    valid = None if validation is None else examples(model, *pair(validation, "validation"),
-                                                     name="validation")
-    learner = supervised(model, loss_para, opt)
-    if resume is not None:
-        start = checkpoints.load(resume, model.param, learner.state)
-        state, params, history = start.state, start.params, start.history
-    else:
-        state, params, history = opt.init(model.param), initial_params(model, params), History()
+    state, params, history = run.state, run.params, run.history
     trainer = Trainer(learner, threshold, train, batch_size, mesh)
     evaluate = Evaluator(model, loss_para, threshold)
     sp, k = trainer.put((*state, *params)), len(state)

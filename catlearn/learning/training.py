@@ -23,9 +23,10 @@ from typing import NamedTuple
 import numpy as np
 
 from catlearn.core import Ty
-from catlearn.learning import loss as losses, ops, optim
-from catlearn.learning.examples import Examples
+from catlearn.learning import checkpoint as checkpoints, loss as losses, ops, optim
+from catlearn.learning.examples import Examples, examples
 from catlearn.learning.history import History
+from catlearn.learning.supervised import SupervisedLearner, supervised
 from catlearn.para import Para
 
 DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.05,
@@ -47,6 +48,39 @@ class Fit(NamedTuple):
     params: tuple
     opt_state: tuple
     history: History
+
+
+class Run(NamedTuple):
+    """A training run set up: the loss, the examples, the learner and where it starts."""
+
+    loss: Para
+    threshold: float
+    train: Examples
+    valid: Examples | None
+    learner: SupervisedLearner
+    state: tuple
+    params: tuple
+    history: History
+
+
+def prepare(model: Para, params, data, *, loss, optimizer, lr, epochs, batch_size, checkpoint,
+            validation, resume) -> Run:
+    """Resolve and check a training run's settings and data, and say where it starts
+    (initial parameters, or the checkpoint to ``resume``); every loop begins here."""
+    loss_para, threshold = resolve_loss(model, loss)
+    opt = resolve_optimizer(optimizer, lr)
+    check_settings(epochs, batch_size, checkpoint)
+    train = examples(model, *pair(data, "data"))
+    valid = None if validation is None else examples(model, *pair(validation, "validation"),
+                                                     name="validation")
+    learner = supervised(model, loss_para, opt)
+    if resume is not None:
+        start = checkpoints.load(resume, model.param, learner.state)
+        state, params, history = start.state, start.params, start.history
+    else:
+        state, params, history = opt.init(model.param), initial_params(model, params), History()
+    return Run(loss_para, threshold, train, valid, learner, tuple(state), tuple(params),
+               history)
 
 
 # -- resolving names and checking settings -------------------------------------------
