@@ -179,5 +179,21 @@ def test_the_predict_csv_reader_ends_in_a_table_or_a_data_error(lines):
 
 
 # -- CSV (circuits from data) -------------------------------------------------------------
-# The CSV loader of the circuits-from-data issue gets its 10,000-input test here when it
-# lands, in the same form: valid tables mutated, ending in a table or its own error type.
+
+CSV_PIECES = ["a,b,label", "1,x,yes", "2,y,no", "3.5,x,yes", ",", "a,a", "", "1,2", '"q,1",z,no',
+              "1,2,3,4", "nan,x,no", "\ufeffa,b,label"]
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(CSV_PIECES), st.text(max_size=16)), max_size=8),
+       st.sampled_from(["a", "b", "label", "missing"]))
+def test_the_csv_loader_ends_in_a_table_or_a_data_error(lines, label):
+    from catlearn.data.csv import Table, parse_csv
+    try:
+        table = parse_csv("\n".join(lines), "fuzzed.csv")
+        assert isinstance(table, Table) and len(table) >= 1
+        assert all(len(row) == len(table.columns) for row in table.rows)
+        labels, classes = table.labels(label)
+        assert len(labels) == len(table) and len(classes) >= 2
+    except DataError:
+        pass

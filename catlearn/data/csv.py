@@ -13,7 +13,7 @@ numbered as in the file (the header is line 1).  Blank lines are skipped.
 >>> parse_csv("a,b\\n1,\\n", "demo.csv")
 Traceback (most recent call last):
 ...
-ValueError: demo.csv, line 2, column 'b': missing value
+catlearn.errors.DataError: demo.csv, line 2, column 'b': missing value
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from catlearn.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Table:
     def index(self, name: str) -> int:
         """The position of column ``name``, or an error listing the columns."""
         if name not in self.columns:
-            raise ValueError(f"{self.source}: no column {name!r}; the columns are "
+            raise DataError(f"{self.source}: no column {name!r}; the columns are "
                              f"{', '.join(self.columns)}")
         return self.columns.index(name)
 
@@ -71,42 +73,51 @@ class Table:
         if classes is None:
             classes = tuple(sorted(set(values)))
             if len(classes) < 2:
-                raise ValueError(f"{self.source}, column {name!r}: a classifier needs at "
+                raise DataError(f"{self.source}, column {name!r}: a classifier needs at "
                                  f"least two classes, found only {classes!r}")
         lookup = {c: i for i, c in enumerate(classes)}
         for row, v in enumerate(values):
             if v not in lookup:
-                raise ValueError(f"{self.where(row, name)}: class {v!r} is not one of the "
+                raise DataError(f"{self.where(row, name)}: class {v!r} is not one of the "
                                  f"trained classes {', '.join(classes)}")
         return np.array([lookup[v] for v in values], dtype=np.int64), tuple(classes)
 
 
+def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records of ``text``, each with the file line it ends on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [(reader.line_num, row) for row in reader if any(f.strip() for f in row)]
+    except csv.Error as error:
+        raise DataError(f"{source}, line {reader.line_num}: not readable as CSV "
+                        f"({error})") from None
+
+
 def parse_csv(text: str, source: str = "<csv>") -> Table:
     """A :class:`Table` from CSV text; refuses empty, ragged or incomplete input."""
-    records = [(k, row) for k, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-               if any(field.strip() for field in row)]
+    records = _records(text, source)
     if not records:
-        raise ValueError(f"{source}: the file is empty (expected a header row and data rows)")
+        raise DataError(f"{source}: the file is empty (expected a header row and data rows)")
     (_, header), body = records[0], records[1:]
     header = tuple(h.strip() for h in header)
     for k, name in enumerate(header):
         if not name:
-            raise ValueError(f"{source}, line {records[0][0]}: column {k + 1} of the header "
+            raise DataError(f"{source}, line {records[0][0]}: column {k + 1} of the header "
                              "has no name")
     if len(set(header)) < len(header):
         twice = sorted({h for h in header if header.count(h) > 1})
-        raise ValueError(f"{source}, line {records[0][0]}: column name(s) {twice} appear twice")
+        raise DataError(f"{source}, line {records[0][0]}: column name(s) {twice} appear twice")
     if not body:
-        raise ValueError(f"{source}: a header row but no data rows")
+        raise DataError(f"{source}: a header row but no data rows")
     rows = []
     for line, row in body:
         if len(row) != len(header):
-            raise ValueError(f"{source}, line {line}: {len(row)} fields, but the header has "
+            raise DataError(f"{source}, line {line}: {len(row)} fields, but the header has "
                              f"{len(header)} ({', '.join(header)})")
         fields = tuple(field.strip() for field in row)
         for name, field in zip(header, fields):
             if not field or field.upper() in ("NA", "NAN", "?"):
-                raise ValueError(f"{source}, line {line}, column {name!r}: missing value")
+                raise DataError(f"{source}, line {line}, column {name!r}: missing value")
         rows.append(fields)
     return Table(source, header, tuple(rows), tuple(line for line, _ in body))
 
@@ -119,6 +130,6 @@ def read_csv(path) -> Table:
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such file") from None
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not a UTF-8 text file ({error.reason} at byte "
+        raise DataError(f"{path}: not a UTF-8 text file ({error.reason} at byte "
                          f"{error.start})") from None
     return parse_csv(text, str(path))
