@@ -30,7 +30,7 @@ import numpy as np
 
 from catlearn.circuits.netlist import Netlist, check_same_ports
 from catlearn.circuits.sequential import transition
-from catlearn.circuits.yosys import _READERS, prove
+from catlearn.circuits.yosys import miter_script, prove
 from catlearn.packing import pack, unpack
 
 DEFAULT_CYCLES = 24
@@ -104,14 +104,8 @@ def _witness(a, seen, frontier, vectors, r, ya, yb) -> dict:
 
 
 def _script(gold: Path, gate: Path, cycles: int) -> str:
-    lines = []
-    for role, path in (("gold", gold), ("gate", gate)):
-        lines += [f"{_READERS[path.suffix]} {path.name}", "hierarchy -auto-top", "proc",
-                  "flatten", f"rename -top {role}", f"design -stash {role}"]
-    lines += ["design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
-              "miter -equiv -flatten -make_outputs gold gate miter", "hierarchy -top miter",
-              f"sat -seq {cycles} -prove trigger 0 -show-inputs miter"]
-    return "\n".join(lines) + "\n"
+    return miter_script(gold, gate, "-make_outputs",
+                        f"sat -seq {cycles} -prove trigger 0 -show-inputs miter")
 
 
 def yosys_bounded_equivalent(a, b, cycles: int = DEFAULT_CYCLES, timeout: float = 300.0) -> bool:

@@ -61,15 +61,20 @@ def _label(circuit) -> str:
     return f"netlist {circuit.name!r}" if isinstance(circuit, Netlist) else str(circuit)
 
 
-def _script(gold: Path, gate: Path) -> str:
+def miter_script(gold: Path, gate: Path, miter: str, sat: str) -> str:
+    """A yosys script that reads ``gold`` and ``gate``, builds their ``miter -equiv`` (with
+    the flag ``miter``) and runs the SAT command ``sat`` on it."""
     lines = []
     for role, path in (("gold", gold), ("gate", gate)):
         lines += [f"{_READERS[path.suffix]} {path.name}", "hierarchy -auto-top", "proc",
                   "flatten", f"rename -top {role}", f"design -stash {role}"]
     lines += ["design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
-              "miter -equiv -flatten -make_assert gold gate miter", "hierarchy -top miter",
-              "sat -prove-asserts -show-ports miter"]
+              f"miter -equiv -flatten {miter} gold gate miter", "hierarchy -top miter", sat]
     return "\n".join(lines) + "\n"
+
+
+def _script(gold: Path, gate: Path) -> str:
+    return miter_script(gold, gate, "-make_assert", "sat -prove-asserts -show-ports miter")
 
 
 def yosys_equivalent(a, b, timeout: float = 120.0) -> bool:

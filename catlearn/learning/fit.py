@@ -77,11 +77,10 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
     run = prepare(model, params, data, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                   batch_size=batch_size, checkpoint=checkpoint, validation=validation,
                   resume=resume)
-    loss_para, threshold, train, valid, learner = (run.loss, run.threshold, run.train,
-                                                    run.valid, run.learner)
+    train, valid = run.train, run.valid
     state, params, history = run.state, run.params, run.history
-    evaluate_ = _evaluator(model, loss_para, threshold)
-    loop = _Loop(learner.step.compiled, len(state) + len(params), batch_size, threshold)
+    evaluate_ = _evaluator(model, run.loss, run.threshold)
+    loop = _Loop(run.learner.step.compiled, len(state) + len(params), batch_size, run.threshold)
     with progress_bar(progress, epochs, len(history), train, batch_size) as bar:
         for epoch in range(len(history), epochs):
             began = time.perf_counter()

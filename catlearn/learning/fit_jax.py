@@ -60,12 +60,11 @@ def fit_jax(model: Para, params: Sequence | None, data, *, loss="softmax_cross_e
     run = prepare(model, params, data, loss=loss, optimizer=optimizer, lr=lr, epochs=epochs,
                   batch_size=batch_size, checkpoint=checkpoint, validation=validation,
                   resume=resume)
-    loss_para, threshold, train, valid, learner = (run.loss, run.threshold, run.train,
-                                                    run.valid, run.learner)
-    mesh = device_mesh(devices, batch_size)
+    train, valid = run.train, run.valid
     state, params, history = run.state, run.params, run.history
-    trainer = Trainer(learner, threshold, train, batch_size, mesh)
-    evaluate = Evaluator(model, loss_para, threshold)
+    trainer = Trainer(run.learner, run.threshold, train, batch_size,
+                      device_mesh(devices, batch_size))
+    evaluate = Evaluator(model, run.loss, run.threshold)
     sp, k = trainer.put((*state, *params)), len(state)
     with progress_bar(progress, epochs, len(history), train, batch_size) as bar:
         for epoch in range(len(history), epochs):
