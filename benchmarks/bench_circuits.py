@@ -4,7 +4,7 @@ Circuits nobody here wrote: ISCAS-85 c6288 (16x16 multiplier) and c7552 (adder /
 comparator), and the EPFL multiplier (64x64), from the structural Verilog of primitive
 gates that the PyPI package ``circuitgraph`` ships (``pip install circuitgraph``; only this
 benchmark needs it).  A small reader below turns that Verilog into a
-:class:`~catlearn.circuits.Netlist`; :func:`~catlearn.circuits.convert.to_map` makes it a
+:class:`~catlearn.netlist.Netlist`; :func:`~catlearn.circuits.convert.to_map` makes it a
 Z2 map in one pass.
 
 Reference: the loop anyone would write by hand over the *same netlist gates*, one numpy
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from catlearn import Lens, R
-from catlearn.circuits import Netlist, gate
+from catlearn.netlist import Netlist, gate
 from catlearn.circuits.convert import to_map
 
 # the biggest circuit's residuals (every wire, 1e6 examples) would need ~6 GB: fewer examples

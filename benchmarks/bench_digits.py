@@ -32,7 +32,7 @@ import numpy as np
 from catlearn.data import load_digits
 from catlearn.learning import loss, optim
 from catlearn.learning.fit import fit
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 from catlearn.learning.supervised import supervised
 
 LR, BATCH, N_TRAIN = 0.1, 32, 1437

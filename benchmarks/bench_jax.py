@@ -46,7 +46,7 @@ from catlearn.data import load_digits, load_mnist
 from catlearn.learning import fit_jax, loss, optim
 from catlearn.learning.examples import examples
 from catlearn.learning.fit import fit
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 from catlearn.learning.supervised import supervised
 
 jnp = jax.numpy

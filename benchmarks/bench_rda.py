@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from catlearn import Para
-from catlearn.circuits.rda import accuracy, lookup_table, pseudo_linear, rda_fit, rda_gradient
+from catlearn.learning.rda import accuracy, lookup_table, pseudo_linear, rda_fit, rda_gradient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "papers" / "rda"))
 from data import iris_bits, mnist01, split_by_class  # noqa: E402  (the paper's data helpers)

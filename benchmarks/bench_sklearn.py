@@ -1,7 +1,7 @@
 """``catlearn train`` against scikit-learn's MLPClassifier on the same splits (issue 8, sec. 6).
 
 For each data set (iris, digits) and seed 0-4, the split and the input scaling are
-``catlearn.learning.cli.load``'s (the command's own); catlearn runs the command with its
+``catlearn.cli.train.load``'s (the command's own); catlearn runs the command with its
 defaults and that seed, scikit-learn fits ``MLPClassifier`` with the same hidden sizes
 (its defaults otherwise: adam, lr 0.001, alpha 1e-4, up to 200 epochs, ``random_state``
 the seed).  Prints the test accuracies, their means side by side and catlearn's seconds
@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 
 from catlearn.cli import main as catlearn_main
-from catlearn.learning.cli import DEFAULTS, load, parse_model
+from catlearn.cli.train import DEFAULTS, load, parse_model
 
 SEEDS = range(5)
 

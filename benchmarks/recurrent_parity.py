@@ -17,7 +17,7 @@ import time
 
 
 from catlearn import fit
-from catlearn.circuits.blif import read_blif, save_blif
+from catlearn.netlist.blif import read_blif, save_blif
 from catlearn.circuits.recurrent_gates import accuracy, fit_sequence_classifier
 from catlearn.data.sequences import parity_sequences
 from catlearn.layers.recurrent import gru, init_params, sequence_model

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from catlearn.circuits import read_blif
+from catlearn.netlist import read_blif
 from catlearn.circuits.seqequiv import yosys_bounded_equivalent
 from catlearn.circuits.seqlearn import ZOO, learn_sequential
-from catlearn.circuits.yosys import yosys_available
+from catlearn.netlist.yosys import yosys_available
 
 
 def main() -> None:

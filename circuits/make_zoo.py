@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 # let `python circuits/make_zoo.py` work from a plain checkout, without installing catlearn
 sys.path.insert(0, str(HERE.parent))
 
-from catlearn.circuits import (  # noqa: E402 (must follow the sys.path set-up above)
+from catlearn.netlist import (  # noqa: E402 (must follow the sys.path set-up above)
     Gate, Netlist, gate, save_blif, write_blif)
 
 # digit -> lit segments of an active-high seven-segment display (a top, then clockwise,

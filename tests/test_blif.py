@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catlearn.circuits import (
+from catlearn.netlist import (
     BlifError, Gate, Netlist, NetlistError, YosysError, pack, parse_blif, read_blif,
     save_blif, truth_table_inputs, unpack, write_blif, write_verilog, yosys_available,
     yosys_equivalent)

@@ -12,7 +12,7 @@ from catlearn import cli
 from catlearn.errors import DataError
 from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.history import History
-from catlearn.learning.models import MLP, init_params
+from catlearn.learning.perceptron import MLP, init_params
 from catlearn.learning.saving import Scaling, load, save
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from catlearn import cli
-from catlearn.circuits import Netlist, read_blif, save_blif, yosys_available
-from catlearn.circuits import cli as circuit_cli
+from catlearn.netlist import Netlist, read_blif, save_blif, yosys_available
+from catlearn.cli import circuit as circuit_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ZOO_DIR = ROOT / "circuits"
@@ -19,7 +19,7 @@ ZOO_DIR = ROOT / "circuits"
 def run(monkeypatch, capsys):
     """``catlearn ARGS`` through the real top-level ``main``, with only ``circuit`` loaded
     (so a subcommand under construction elsewhere cannot break these tests)."""
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("catlearn.circuits.cli",))
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("catlearn.cli.circuit",))
 
     def call(*args):
         status = cli.main(["circuit", *map(str, args)])

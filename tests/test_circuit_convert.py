@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import R, z2
-from catlearn.circuits import (Gate, Netlist, read_blif, truth_table_inputs, unpack,
+from catlearn.netlist import (Gate, Netlist, read_blif, truth_table_inputs, unpack,
                                write_blif, parse_blif, write_verilog, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import convert
-from catlearn.circuits import simplify as simplify_module
+from catlearn.netlist import simplify as simplify_module
 from catlearn.circuits.convert import from_map, lower, to_map
-from catlearn.circuits.simplify import simplify
+from catlearn.netlist.simplify import simplify
 
 ZOO_DIR = Path(__file__).resolve().parent.parent / "circuits"
 ZOO = sorted(p.stem for p in ZOO_DIR.glob("*.blif"))

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import R, smooth, z2
-from catlearn.circuits import (Netlist, read_blif, truth_table_inputs, unpack, yosys_available,
+from catlearn.netlist import (Netlist, read_blif, truth_table_inputs, unpack, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import gates as gates_module, learn as learn_module
 from catlearn.circuits import search as search_module, stages as stages_module

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 
 from catlearn.diagrams import (  # noqa: E402 - the backend is chosen first
     Box, adder_diagram, dense_diagram, mlp_diagram, reverse)
-from catlearn.diagrams import cli, drawing  # noqa: E402
+from catlearn.cli import draw as cli  # noqa: E402
+from catlearn.diagrams import drawing  # noqa: E402
 
 ZOO = Path(__file__).resolve().parent.parent / "circuits"
 

@@ -17,7 +17,7 @@ import sympy
 from hypothesis import given, settings
 
 from catlearn import smooth, symbolic, z2
-from catlearn.circuits import Gate, Netlist, read_blif
+from catlearn.netlist import Gate, Netlist, read_blif
 from catlearn.diagrams import (
     GATES, adder_diagram, and_, bits, from_netlist, interpret, nand, nor, not_, one, or_,
     xnor, xor, zero_gate)

@@ -21,7 +21,7 @@ from test_diagrams import gate_circuits, smooth_diagrams
 
 from catlearn import Lens, Para, display, smooth
 from catlearn.learning import training
-from catlearn.circuits import Netlist, gate, read_blif
+from catlearn.netlist import Netlist, gate, read_blif
 from catlearn.diagrams import (
     Param,
     adder_diagram,

@@ -8,7 +8,7 @@ from catlearn.data import load_digits
 from catlearn.learning import optim
 from catlearn.learning.dream import Dream, ascent, dream, dreamer, input_as_parameter
 from catlearn.learning.fit import fit, predict
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 
 RNG = np.random.default_rng(0)
 

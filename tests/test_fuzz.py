@@ -1,7 +1,7 @@
 """Fuzzing the readers of files a person gives catlearn, 10,000 inputs each (``slow``).
 
 Every input must end in a value or the library's own error type, never another
-exception: the BLIF reader in :class:`~catlearn.circuits.netlist.NetlistError` (its
+exception: the BLIF reader in :class:`~catlearn.netlist.netlist.NetlistError` (its
 ``BlifError``); the idx reader, the checkpoint loader and ``catlearn predict``'s CSV
 reader in :class:`~catlearn.errors.DataError`.  Inputs are valid files mutated (truncated,
 bit-flipped, spliced with random bytes) and files built from the format's own pieces, so
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from catlearn.errors import DataError
 from catlearn.learning.history import History
-from catlearn.learning.models import MLP, init_params
+from catlearn.learning.perceptron import MLP, init_params
 from catlearn.learning.saving import Scaling, load, save
 
 EXAMPLES = 10_000
@@ -81,8 +81,8 @@ def blif_texts(draw) -> str:
 @FUZZ
 @given(blif_texts())
 def test_the_blif_parser_ends_in_a_netlist_or_a_netlist_error(text):
-    from catlearn.circuits.blif import parse_blif
-    from catlearn.circuits.netlist import NetlistError
+    from catlearn.netlist.blif import parse_blif
+    from catlearn.netlist.netlist import NetlistError
     try:
         parse_blif(text)
     except NetlistError:
@@ -170,7 +170,7 @@ def test_the_checkpoint_loader_ends_in_a_model_or_a_data_error(data):
                                            "inf,0", " 4 , 5 "]), st.text(max_size=12)),
                 max_size=8))
 def test_the_predict_csv_reader_ends_in_a_table_or_a_data_error(lines):
-    from catlearn.learning.cli_predict import parse_csv_text
+    from catlearn.cli.predict import parse_csv_text
     try:
         table = parse_csv_text("\n".join(lines), "fuzzed.csv")
     except DataError:

@@ -33,6 +33,7 @@ LAYERS = (
     ("derivative", ("catlearn.derivative",)),
     ("backends", ("catlearn.smooth", "catlearn.z2", "catlearn.symbolic", "catlearn.packing",
                   "catlearn.jax_backend")),
+    ("netlist", ("catlearn.netlist",)),
     ("constructions", ("catlearn.lens", "catlearn.para", "catlearn.stateful")),
     ("layers, learning", ("catlearn.layers", "catlearn.learning", "catlearn.data")),
     ("circuits, diagrams", ("catlearn.circuits", "catlearn.diagrams")),
@@ -175,7 +176,7 @@ def _loads(statement: str) -> list[str]:
 
 def test_import_catlearn_loads_no_circuits():
     loaded = _loads("import catlearn")
-    assert not [m for m in loaded if m.startswith("catlearn.circuits")]
+    assert not [m for m in loaded if m.startswith(("catlearn.circuits", "catlearn.netlist"))]
     assert "discopy" not in loaded
 
 

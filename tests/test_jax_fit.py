@@ -15,7 +15,7 @@ from catlearn.core import Generator, Map, Ty
 from catlearn.learning import checkpoint as checkpoints, fit_jax, loss, optim
 from catlearn.learning.examples import examples
 from catlearn.learning.fit import NonFiniteLossError, fit
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 from catlearn.learning.supervised import supervised
 
 jnp = jax.numpy
@@ -120,7 +120,7 @@ def test_too_many_devices_and_bad_names_say_what_is_wrong():
 FOUR_DEVICES = textwrap.dedent("""
     import json, numpy as np, jax
     from catlearn.learning.fit import fit
-    from catlearn.learning.models import init_params, mlp
+    from catlearn.learning.perceptron import init_params, mlp
     assert len(jax.devices()) == 4, jax.devices()
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 203)

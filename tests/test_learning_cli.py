@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from catlearn import cli
-from catlearn.learning import cli as train_cli
+from catlearn.cli import train as train_cli
 
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 

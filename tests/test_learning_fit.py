@@ -9,7 +9,7 @@ import pytest
 from catlearn.learning import checkpoint as checkpoints, loss as losses, optim
 from catlearn.learning.fit import NonFiniteLossError, evaluate, fit, predict
 from catlearn.learning.history import History
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 from catlearn.learning.plot import plot_history
 
 

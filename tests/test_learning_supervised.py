@@ -5,7 +5,7 @@ import pytest
 
 from catlearn import Lens, Para, z2
 from catlearn.core import trace
-from catlearn.learning import loss, models, optim
+from catlearn.learning import loss, perceptron as models, optim
 from catlearn.learning.supervised import SupervisedLearner, share, supervised
 
 RNG = np.random.default_rng(0)

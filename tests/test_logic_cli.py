@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from catlearn.circuits import Netlist, save_blif
+from catlearn.netlist import Netlist, save_blif
 from catlearn.cli import main
 from catlearn.data.csv import parse_csv
 from catlearn.data.encode import fit_table

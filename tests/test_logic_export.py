@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import z2
-from catlearn.circuits import parse_blif, write_blif, yosys_available, yosys_equivalent
+from catlearn.netlist import parse_blif, write_blif, yosys_available, yosys_equivalent
 from catlearn.circuits.classifier import decode, export, predictions, reading, verify
-from catlearn.circuits.levelled import Levelled, truth_table
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.levelled import Levelled, truth_table
+from catlearn.netlist.netlist import Gate, Netlist
 from catlearn.layers import logic_z2
 from catlearn.layers.logic_net import LogicNetwork
 from catlearn.packing import pack, unpack
@@ -106,7 +106,8 @@ def test_levelled_reads_every_two_input_function():
 def test_doctests():
     import doctest
 
-    from catlearn.circuits import classifier, datasets, levelled, native
+    from catlearn.circuits import classifier, datasets
+    from catlearn.netlist import levelled, native
     from catlearn.data import csv, encode
     from catlearn.layers import logic, logic_net
     for module in (logic, logic_z2, logic_net, classifier, levelled, native, datasets, csv,
@@ -116,7 +117,7 @@ def test_doctests():
 
 
 def test_native_evaluator_agrees_with_the_netlist():
-    from catlearn.circuits.native import evaluator
+    from catlearn.netlist.native import evaluator
     for seed in range(3):
         net, tables = random_network(9, 5, 3, 3, seed)
         circuit = export(net, tables)

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import catlearn.circuits.rda as rda
-import catlearn.circuits.rda_models as rda_models
+import catlearn.learning.rda as rda
+import catlearn.learning.rda_models as rda_models
 from catlearn import Para, R, z2
-from catlearn.circuits.rda import (
+from catlearn.learning.rda import (
     accuracy, basis, lookup_table, predict, pseudo_linear, pseudo_linear_rd, rda_fit, rda_step,
 )
 from catlearn.data import load_iris

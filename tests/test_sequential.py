@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 
 from catlearn import z2
-from catlearn.circuits import read_blif, write_verilog
-from catlearn.circuits.blif import BlifError, parse_blif, write_blif
-from catlearn.circuits.netlist import NetlistError
+from catlearn.netlist import read_blif, write_verilog
+from catlearn.netlist.blif import BlifError, parse_blif, write_blif
+from catlearn.netlist.netlist import NetlistError
 from catlearn.circuits.seqequiv import (bounded_counterexample, yosys_bounded_equivalent)
 from catlearn.circuits.seqlearn import ZOO, learn_sequential
 from catlearn.circuits.sequential import behaviour, sequences, simulate, stateful
-from catlearn.circuits.yosys import yosys_available
+from catlearn.netlist.yosys import yosys_available
 from catlearn.packing import unpack
 from catlearn.stateful import unroll
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catlearn.circuits import read_blif
+from catlearn.netlist import read_blif
 
 ZOO_DIR = Path(__file__).resolve().parent.parent / "circuits"
 

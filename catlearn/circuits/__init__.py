@@ -1,28 +1,10 @@
-"""Boolean circuits as netlists: BLIF in and out, Verilog out, bit-parallel evaluation.
+"""Learning boolean circuits: exactly from truth tables, as classifiers from data, sequentially.
 
-A :class:`Netlist` is a combinational circuit of BLIF ``.names`` gates (sum-of-products
-covers). It evaluates 64 examples per uint64 word (:func:`pack` / :func:`unpack`), reads
-and writes BLIF, exports structural Verilog, and can be proved equal to another circuit
-with yosys when it is installed. Independent of the rest of catlearn (numpy only).
+The netlists these learners read and write live in :mod:`catlearn.netlist`; the
+learning rules they use (RDA, the relaxed gates, optimizers as lenses) live in
+:mod:`catlearn.learning` and :mod:`catlearn.layers`.
 
->>> from catlearn.circuits import Netlist, parse_blif, write_blif
->>> half = Netlist.from_gates("half_adder", ("a", "b"), ("s", "cout"),
-...                           [("s", "xor", ("a", "b")), ("cout", "and", ("a", "b"))])
->>> half.truth_table().tolist()
-[[0, 0], [1, 0], [1, 0], [0, 1]]
->>> parse_blif(write_blif(half)) == half
-True
+* :mod:`~catlearn.circuits.learn`: a netlist learned exactly from a truth table;
+* :mod:`~catlearn.circuits.classifier`: a logic-gate network exported as a netlist;
+* :mod:`~catlearn.circuits.seqlearn`: a sequential circuit learned from its behaviour.
 """
-
-from catlearn.circuits.blif import BlifError, parse_blif, read_blif, save_blif, write_blif
-from catlearn.circuits.cells import GATE_KINDS, Gate, NetlistError, gate
-from catlearn.circuits.netlist import Netlist
-from catlearn.packing import n_words, pack, truth_table_inputs, unpack
-from catlearn.circuits.verilog import verilog_names, write_verilog
-from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
-
-__all__ = [
-    "BlifError", "GATE_KINDS", "Gate", "Netlist", "NetlistError", "YosysError", "gate",
-    "n_words", "pack", "parse_blif", "read_blif", "save_blif", "truth_table_inputs", "unpack",
-    "verilog_names", "write_blif", "write_verilog", "yosys_available", "yosys_equivalent",
-]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.netlist import Gate, Netlist
 from catlearn.layers.logic import wiring
 from catlearn.layers.logic_net import LogicNetwork
 from catlearn.layers.logic_z2 import Algebra, index_width, popcount_argmax

@@ -1,6 +1,6 @@
 """Netlists and Z2 maps, one into the other.
 
-:func:`to_map` reads a :class:`~catlearn.circuits.Netlist` as a polynomial circuit over Z2
+:func:`to_map` reads a :class:`~catlearn.netlist.Netlist` as a polynomial circuit over Z2
 (a :class:`~catlearn.core.Map` of :mod:`catlearn.z2`): each cube of a cover is the AND of
 its literals (``'0'`` is ``1 + x``), the cubes of a cover are XORed when they are pairwise
 disjoint (then XOR is OR) and ORed as ``x + y + xy`` otherwise, an off-set cover is
@@ -14,9 +14,9 @@ parity, matvec, and the fused reverse-derivative kernels ``R_i[...]``) becomes o
 
 Laws (``tests/test_circuit_convert.py``, exhaustively on the zoo):
 ``to_map(n)`` computes ``n`` on every input; ``from_map(to_map(n))`` computes ``n``.
-Simplifying a netlist is :mod:`catlearn.circuits.simplify`.
+Simplifying a netlist is :mod:`catlearn.netlist.simplify`.
 
->>> from catlearn.circuits import Netlist
+>>> from catlearn.netlist import Netlist
 >>> half = Netlist.from_gates("half", "ab", ("s", "c"), [("s", "xor", "ab"), ("c", "and", "ab")])
 >>> f = to_map(half)
 >>> f
@@ -34,8 +34,8 @@ import itertools
 import numpy as np
 
 from catlearn import z2
-from catlearn.circuits.netlist import Gate, Netlist, gate
-from catlearn.circuits.simplify import gate_table
+from catlearn.netlist.netlist import Gate, Netlist, gate
+from catlearn.netlist.simplify import gate_table
 from catlearn.core import Map, Rev, trace, wires
 from catlearn.derivative import unfused
 
@@ -160,7 +160,7 @@ def cover_polynomial(g: Gate, args):
     polynomial of its function, whose reverse derivative is the boolean derivative) costs
     no more operations than its cover is written as that form; otherwise the cover is.
 
-    >>> from catlearn.circuits import gate
+    >>> from catlearn.netlist import gate
     >>> trace(z2.bits(2), lambda a, b: cover_polynomial(gate("y", "or", "ab"), (a, b)),
     ...       z2.backend)
     Map(Z2 @ Z2 -> Z2: and ; xor ; xor)
@@ -186,7 +186,7 @@ def _recipe(cover: tuple, k: int):
 def to_map(netlist: Netlist) -> Map:
     """The Z2 map ``bits(n_inputs) -> bits(n_outputs)`` a netlist computes, traced once.
 
-    >>> from catlearn.circuits import Netlist
+    >>> from catlearn.netlist import Netlist
     >>> inv = Netlist.from_gates("inv", "a", "y", [("y", "not", "a")])
     >>> z2.unpack(to_map(inv)(*z2.pack([[0], [1]])), 2).ravel().tolist()
     [1, 0]

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from catlearn import smooth, z2
-from catlearn.circuits.simplify import simplify
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.simplify import simplify
+from catlearn.netlist.netlist import Gate, Netlist
 from catlearn.core import Map, Ty, trace
 
 
@@ -206,7 +206,7 @@ class GateNetwork:
 
         Each cell is one two-input ``.names`` gate reading the candidates its select bits
         choose; with ``simplified`` (the default) constants, buffers, inverters and unused
-        cells are folded away (:func:`~catlearn.circuits.simplify.simplify`).
+        cells are folded away (:func:`~catlearn.netlist.simplify.simplify`).
 
         >>> net = GateNetwork(2, (Cell(x=(0,), y=(1,)),), outputs=(2,))
         >>> net.netlist([0, 0, 0, 1], "and2", ["a", "b"], ["y"]).gates[0].cover

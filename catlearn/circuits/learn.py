@@ -5,7 +5,7 @@
 both reading the same traced network:
 
 * ``'rda'``, reverse derivative ascent in Z2 (:func:`catlearn.circuits.search.rda`,
-  votes aggregated by a rule of :data:`catlearn.circuits.rda.VOTES`);
+  votes aggregated by a rule of :data:`catlearn.learning.rda.VOTES`);
 * ``'relaxed'``, Adam on the multilinear relaxation of the same network in Smooth
   (:func:`catlearn.circuits.search.relaxed`).
 
@@ -30,10 +30,10 @@ from typing import Callable
 import numpy as np
 
 from catlearn.circuits.gates import GateNetwork, prune
-from catlearn.circuits.netlist import Gate, Netlist
-from catlearn.circuits.rda import vote_rule
+from catlearn.netlist.netlist import Gate, Netlist
+from catlearn.learning.rda import vote_rule
 from catlearn.circuits.search import METHODS
-from catlearn.circuits.simplify import simplify
+from catlearn.netlist.simplify import simplify
 from catlearn.circuits.stages import (focused_network, is_truth_table, projection, sampled,
                                       stage_table, supports)
 from catlearn.circuits.table import ZEROS, Table
@@ -279,7 +279,7 @@ def learn(target, method: str = "rda", gates: int | None = None, layers: int | N
         choices: candidate wires per cell input (a power of two).
         population: searches run side by side in bit lanes.
         vote: how RDA aggregates per-example updates, a rule of
-            :data:`catlearn.circuits.rda.VOTES` (``'greedy'``, ``'majority'``, ``'xor'``).
+            :data:`catlearn.learning.rda.VOTES` (``'greedy'``, ``'majority'``, ``'xor'``).
         inputs, outputs: port names for a truth table or data.
         progress: called with a line of text as learning goes (e.g. ``print``).
         time_limit: seconds after which the searches stop and the best circuit found so

@@ -4,7 +4,7 @@ A gate network (:class:`~catlearn.circuits.gates.GateNetwork`) with a state wire
 back through the delayed trace is a map of St(Z2): :mod:`catlearn.circuits.seqlearn`
 learns it from the sequences' labels, scored at the last step only (``rda`` over the
 unrolled network, or ``relaxed`` in St(Smooth)).  The result is a netlist with latches
-(export it with :func:`~catlearn.circuits.blif.save_blif`, verify it by simulation or
+(export it with :func:`~catlearn.netlist.blif.save_blif`, verify it by simulation or
 :mod:`~catlearn.circuits.seqequiv`) whose output, read after the last input, is the class.
 
 >>> from catlearn.data.sequences import parity_sequences
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.netlist import Netlist
 from catlearn.circuits.seqlearn import Behaviour, SequentialResult, search
 from catlearn.circuits.sequential import simulate, valid_mask
 from catlearn.packing import pack, unpack

@@ -8,7 +8,7 @@ Both fit a :class:`~catlearn.circuits.gates.GateNetwork` to every row of a
   example, whether flipping it would flip an output.  On the examples an output gets
   wrong that is a vote to flip (the update ``theta + R[f](theta, x, f(theta, x) + y)`` of
   the paper); on those it gets right, a vote against.  A rule of
-  :data:`catlearn.circuits.rda.VOTES` turns the votes into an update: ``'greedy'`` (the
+  :data:`catlearn.learning.rda.VOTES` turns the votes into an update: ``'greedy'`` (the
   default) flips the bit with the largest net vote, ``'xor'`` every bit whose votes to
   flip are odd (the Z2 sum of the per-example updates, the paper's batch rule taken
   literally), ``'majority'`` the bits more than half of the rows ask for.  A population of
@@ -32,7 +32,7 @@ import numpy as np
 
 from catlearn import Lens, smooth, trace, z2
 from catlearn.circuits.gates import GateNetwork, broadcast_stack, errors, parameter_words
-from catlearn.circuits.rda import vote_rule
+from catlearn.learning.rda import vote_rule
 from catlearn.circuits.table import Table
 from catlearn.core import Ty, wires
 from catlearn.learning import optim

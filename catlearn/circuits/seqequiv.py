@@ -12,7 +12,7 @@ outputs at every step.  Two independent checks:
   exact, and it returns the shortest distinguishing input sequence.  It is feasible when
   inputs and reachable states are few (``2**inputs * states`` rows per step).
 
->>> from catlearn.circuits.blif import parse_blif
+>>> from catlearn.netlist.blif import parse_blif
 >>> def toggle(init):
 ...     return parse_blif(f".model t\\n.inputs t\\n.outputs q\\n.latch d q {init}\\n"
 ...                       ".names t q d\\n01 1\\n10 1\\n")
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from catlearn.circuits.netlist import Netlist, check_same_ports
+from catlearn.netlist.netlist import Netlist, check_same_ports
 from catlearn.circuits.sequential import transition
-from catlearn.circuits.yosys import miter_script, prove
+from catlearn.netlist.yosys import miter_script, prove
 from catlearn.packing import pack, unpack
 
 DEFAULT_CYCLES = 24

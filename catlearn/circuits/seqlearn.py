@@ -22,7 +22,7 @@ A fit is **exact** only when the learned circuit agrees with the target on every
 training sequence, on fresh longer held-out sequences, and (when inputs and states are
 few) on every input sequence of ``cycles`` steps (:func:`~.seqequiv.bounded_counterexample`).
 
->>> from catlearn.circuits.blif import parse_blif
+>>> from catlearn.netlist.blif import parse_blif
 >>> toggle = parse_blif(".model t\n.inputs t\n.outputs q\n.latch d q 0\n.names t q d\n01 1\n10 1\n")
 >>> result = learn_sequential(toggle, seed=0, n_sequences=64, length=6)
 >>> result.exact, result.state_bits, result.netlist.outputs
@@ -41,7 +41,7 @@ import numpy as np
 
 from catlearn import Lens, smooth, z2
 from catlearn.circuits.gates import GateNetwork, broadcast_stack, parameter_words
-from catlearn.circuits.netlist import Latch, Netlist
+from catlearn.netlist.netlist import Latch, Netlist
 from catlearn.circuits.seqequiv import bounded_counterexample
 from catlearn.circuits.sequential import behaviour, sequences, valid_mask
 from catlearn.core import Map, Ty

@@ -10,7 +10,7 @@ Laws (``tests/test_sequential.py``): simulating a netlist equals unrolling its
 stateful map (:func:`stateful`) in Z2; every zoo target agrees with an independent Python
 definition.
 
->>> from catlearn.circuits.blif import parse_blif
+>>> from catlearn.netlist.blif import parse_blif
 >>> toggle = parse_blif('''
 ... .model toggle
 ... .inputs t
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.netlist import Gate, Netlist
 from catlearn.packing import pack, unpack
 
 
@@ -48,7 +48,7 @@ def transition(netlist: Netlist) -> Netlist:
     Next states are read out through buffers named ``<latch>_next`` (made unique), so
     they never clash with the outputs.
 
-    >>> from catlearn.circuits.netlist import Latch
+    >>> from catlearn.netlist.netlist import Latch
     >>> n = Netlist("d", ("a",), ("q",), (), latches=(Latch("a", "q", 1),))
     >>> t = transition(n)
     >>> t.inputs, t.outputs, t.truth_table().tolist()

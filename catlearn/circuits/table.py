@@ -1,6 +1,6 @@
 """The training set of exact circuit learning: a target's rows, bit-packed.
 
-:class:`Table` reads a :class:`~catlearn.circuits.netlist.Netlist` (or a ``.blif`` path:
+:class:`Table` reads a :class:`~catlearn.netlist.netlist.Netlist` (or a ``.blif`` path:
 its full truth table), a 0/1 truth table of ``2**n`` rows, or ``(X, Y)`` 0/1 examples
 (duplicate rows merged, conflicting ones refused), and packs inputs and outputs 64 rows
 per word.  :func:`~catlearn.circuits.gates.errors` and :func:`~catlearn.circuits.gates.prune`
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from catlearn.circuits.blif import read_blif
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.blif import read_blif
+from catlearn.netlist.netlist import Netlist
 from catlearn.packing import pack, truth_table_inputs
 
 ONES, ZEROS = ~np.uint64(0), np.uint64(0)

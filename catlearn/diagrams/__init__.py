@@ -30,7 +30,7 @@ from catlearn.diagrams.signature import (
 from catlearn.diagrams.wiring import Wire, Writer, chain, trace
 from catlearn.diagrams.meaning import InterpretError, Semantics, register, semantics
 from catlearn.diagrams.interpret import Model, bind, interpret
-from catlearn.diagrams.models import adder_diagram, dense_diagram, from_netlist, mlp_diagram
+from catlearn.diagrams.builtin import adder_diagram, dense_diagram, from_netlist, mlp_diagram
 from catlearn.diagrams.functor import ParaMap, functor
 from catlearn.diagrams.reverse import optic, reverse
 from catlearn.diagrams.drawing import Picture, draw, draw_lens, draw_para, draw_reverse

@@ -10,7 +10,7 @@ Jupyter; diagrams display themselves that way once this module is imported
 in a notebook (a display formatter registered with IPython).  :func:`draw`
 also takes a :class:`~catlearn.core.Map`, a :class:`~catlearn.lens.Lens`, a
 :class:`~catlearn.para.Para`, a :class:`~catlearn.diagrams.Model` or a
-:class:`~catlearn.circuits.Netlist`.
+:class:`~catlearn.netlist.Netlist`.
 
 :func:`draw_lens` and :func:`draw_para` draw a model as the papers do, left
 to right: each generator a stage, forward wires on top going right, backward
@@ -18,8 +18,8 @@ wires below coming back, each residual a wire from the forward half down to
 the backward half, and parameters as wires entering from above (with their
 cotangents leaving upwards, for lenses).
 
->>> from catlearn.diagrams import models
->>> picture = draw(models.dense_diagram(2, 2, "relu", "L"), inputs=["x"])
+>>> from catlearn.diagrams import builtin
+>>> picture = draw(builtin.dense_diagram(2, 2, "relu", "L"), inputs=["x"])
 >>> all(f">{name}<" in picture.svg for name in ("linear", "L.W", "x"))
 True
 >>> picture.png[:4] == b"\\x89PNG"
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from discopy import markov
 
 from catlearn import display
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.netlist import Netlist
 from catlearn.core import Map
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.interpret import Model
@@ -87,8 +87,8 @@ def diagram_graph(diagram, inputs=None, outputs=None) -> display.Graph:
     ``inputs`` and ``outputs`` name the diagram's wires (by default each shows
     its type); parameter wires carry their parameter's name.
 
-    >>> from catlearn.diagrams import models
-    >>> g = diagram_graph(models.adder_diagram(1), ["a", "b"], ["s", "c"])
+    >>> from catlearn.diagrams import builtin
+    >>> g = diagram_graph(builtin.adder_diagram(1), ["a", "b"], ["s", "c"])
     >>> [n.label for n in g.nodes], [g.labels[w] for w in g.outputs]
     (['xor', 'and'], ['s', 'c'])
     """
@@ -203,8 +203,8 @@ _SPREAD = {
 def stages(diagram) -> list[Stage]:
     """The generator boxes of ``diagram`` in order, with the parameters each reads.
 
-    >>> from catlearn.diagrams import models
-    >>> [(s.box.name, s.params) for s in stages(models.dense_diagram(2, 3, None, "L"))]
+    >>> from catlearn.diagrams import builtin
+    >>> [(s.box.name, s.params) for s in stages(builtin.dense_diagram(2, 3, None, "L"))]
     [('linear', ('L.W',)), ('bias', ('L.b',))]
     """
     names, atoms, out = [None] * len(diagram.dom), list(diagram.dom.inside), []
@@ -290,8 +290,8 @@ def draw_lens(diagram, path=None) -> Picture:
     Forward wires run right along the top, backward wires return along the
     bottom; parameters enter from above and their cotangents leave upwards.
 
-    >>> from catlearn.diagrams import models
-    >>> "R[linear]" in draw_lens(models.dense_diagram(2, 2, "tanh", "L")).svg
+    >>> from catlearn.diagrams import builtin
+    >>> "R[linear]" in draw_lens(builtin.dense_diagram(2, 2, "tanh", "L")).svg
     True
     """
     plt = _pyplot()
@@ -302,8 +302,8 @@ def draw_lens(diagram, path=None) -> Picture:
 def draw_para(diagram, path=None) -> Picture:
     """Draw ``diagram`` as a parametrised map: data left to right, parameters from above.
 
-    >>> from catlearn.diagrams import models
-    >>> ">L.W<" in draw_para(models.dense_diagram(2, 2, "tanh", "L")).svg
+    >>> from catlearn.diagrams import builtin
+    >>> ">L.W<" in draw_para(builtin.dense_diagram(2, 2, "tanh", "L")).svg
     True
     """
     plt = _pyplot()

@@ -15,8 +15,8 @@ discards go to the backend's, parameters being merged by name.
 
 >>> import numpy as np
 >>> from catlearn import smooth
->>> from catlearn.diagrams import signature as sig, models
->>> model = interpret(models.dense_diagram(2, 1, "sigmoid", "d"), smooth.backend)
+>>> from catlearn.diagrams import signature as sig, builtin
+>>> model = interpret(builtin.dense_diagram(2, 1, "sigmoid", "d"), smooth.backend)
 >>> model
 Model(d.W: P^1x2, d.b: P^1; R^2 -> R^1)
 >>> params = {"d.W": np.array([[1.0, -1.0]]), "d.b": np.array([0.0])}
@@ -99,8 +99,8 @@ class Model(Parametrised):
         """Random parameter values: normal with variance ``1 / fan_in`` for matrices, zero vectors.
 
         >>> from catlearn import smooth
-        >>> from catlearn.diagrams import models
-        >>> m = interpret(models.mlp_diagram([3, 2]), smooth.backend)
+        >>> from catlearn.diagrams import builtin
+        >>> m = interpret(builtin.mlp_diagram([3, 2]), smooth.backend)
         >>> {k: v.shape for k, v in m.init().items()}
         {'layer1.W': (2, 3), 'layer1.b': (2,)}
         """

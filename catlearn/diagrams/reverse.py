@@ -190,8 +190,8 @@ def residual_size(box) -> int:
 def reverse(diagram) -> markov.Diagram:
     """``R(d) : A @ B' -> P' @ A'``, the diagram of the reverse derivative of ``d``.
 
-    >>> from catlearn.diagrams import models
-    >>> r = reverse(models.dense_diagram(3, 2, "tanh", "L"))
+    >>> from catlearn.diagrams import builtin
+    >>> r = reverse(builtin.dense_diagram(3, 2, "tanh", "L"))
     >>> print(r.dom, "->", r.cod)
     R3 @ R2 -> P2x3 @ P2 @ R3
     """
@@ -216,8 +216,8 @@ def split(diagram) -> tuple[markov.Diagram, markov.Diagram, markov.Ty]:
     The optic of the whole diagram, so that ``bwd`` never re-runs the
     forward pass; :func:`lens` reads it as a catlearn :class:`~catlearn.Lens`.
 
-    >>> from catlearn.diagrams import models
-    >>> fwd, bwd, res = split(models.dense_diagram(3, 2, "tanh", "L"))
+    >>> from catlearn.diagrams import builtin
+    >>> fwd, bwd, res = split(builtin.dense_diagram(3, 2, "tanh", "L"))
     >>> print(fwd.cod, "|", bwd.dom, "->", bwd.cod)
     P2x3 @ R3 @ R2 @ R2 | P2x3 @ R3 @ R2 @ R2 -> P2x3 @ P2 @ R3
     """

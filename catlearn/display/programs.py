@@ -117,7 +117,7 @@ def _kinds(k: int) -> dict:
 def gate_label(gate) -> str:
     """The name of a gate's cover when it is a standard gate (``and``, ``xor``...), else ``sop``.
 
-    >>> from catlearn.circuits import gate
+    >>> from catlearn.netlist import gate
     >>> gate_label(gate("s", "xor", "ab")), gate_label(gate("c", "nand", "abc"))
     ('xor', 'nand')
     """

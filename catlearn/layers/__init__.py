@@ -28,7 +28,7 @@ from catlearn.layers.initializers import glorot_uniform, he_normal, init, zeros
 from catlearn.layers.layer import (activation_layer, bias, chain, channel_bias, conv2d, dense,
                                    flatten, in_layer_order, linear, maxpool2d, relu, sequential,
                                    sigmoid, softmax, tanh, unflatten)
-from catlearn.layers.models import cfgbl_iris_models, cfgbl_mnist_model
+from catlearn.layers.cfgbl import cfgbl_iris_models, cfgbl_mnist_model
 
 __all__ = ["conv", "pool", "glorot_uniform", "he_normal", "init", "zeros", "activation_layer",
            "bias", "chain", "channel_bias", "conv2d", "dense", "flatten", "in_layer_order",

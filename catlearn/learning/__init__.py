@@ -22,7 +22,7 @@ from catlearn.learning.checkpoint import Checkpoint
 from catlearn.learning.dream import Dream, dream, dreamer, input_as_parameter
 from catlearn.learning.fit import Fit, NonFiniteLossError, evaluate, fit, predict
 from catlearn.learning.history import History
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 from catlearn.learning.optim import Optimizer, Transform
 from catlearn.learning.plot import plot_history
 from catlearn.learning.supervised import SupervisedLearner, supervised

@@ -20,7 +20,7 @@ descends the cross-entropy toward class ``c`` instead.  Each example of a batch 
 on its own (reduction ``"none"``: no batch mean).
 
 >>> import numpy as np
->>> from catlearn.learning.models import mlp
+>>> from catlearn.learning.perceptron import mlp
 >>> model = mlp([2, 2])
 >>> W, b = np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2)
 >>> result = dream(model, (W, b), np.array([0.0, 0.0]), target_class=1, steps=3, lr=0.5)
@@ -52,7 +52,7 @@ DEFAULT_LR = 0.1
 def input_as_parameter(model: Para) -> Para:
     """``(X, swap ; f)``: ``model`` with its input wires as the parameter port.
 
-    >>> from catlearn.learning.models import mlp
+    >>> from catlearn.learning.perceptron import mlp
     >>> mlp([3, 2]).param, input_as_parameter(mlp([3, 2])).param
     (Ty(P^2x3, P^2), Ty(R^3))
     """
@@ -81,7 +81,7 @@ def dreamer(model: Para, loss: str = "dot",
     (descended).  ``optimizer`` acts on the input wire (default ``sgd(0.1)``).  The
     learner's programs are called as ``(target, *state, *x, *params)``.
 
-    >>> from catlearn.learning.models import mlp
+    >>> from catlearn.learning.perceptron import mlp
     >>> dreamer(mlp([4, 3])).lens.dom
     Ty(R^3, R^4, P^3x4, P^3)
     """

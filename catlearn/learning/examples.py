@@ -6,7 +6,7 @@ one-hot rows, or a 0/1 column for a single output) and, for accuracy, class labe
 Every refusal says which row, column or shape is wrong and what was expected.
 
 >>> import numpy as np
->>> from catlearn.learning.models import mlp
+>>> from catlearn.learning.perceptron import mlp
 >>> data = examples(mlp([2, 3]), np.zeros((2, 2)), np.array([0, 2]))
 >>> data.targets.tolist(), data.labels.tolist()
 ([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], [0, 2])

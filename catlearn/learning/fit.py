@@ -9,7 +9,7 @@ up front; batches are contiguous slices of an epoch-wise permutation drawn from
 a resumed run repeats an uninterrupted one bit for bit.
 
 >>> import numpy as np
->>> from catlearn.learning.models import mlp, init_params
+>>> from catlearn.learning.perceptron import mlp, init_params
 >>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 8)
 >>> y = np.array([0, 1, 1, 1] * 8)
 >>> model = mlp([2, 8, 2])
@@ -149,7 +149,7 @@ def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy") 
     """Loss and accuracy of ``model`` at ``params`` on ``data = (x, y)``.
 
     >>> import numpy as np
-    >>> from catlearn.learning.models import mlp
+    >>> from catlearn.learning.perceptron import mlp
     >>> model = mlp([1, 2])
     >>> params = (np.array([[1.0], [-1.0]]), np.zeros(2))
     >>> evaluate(model, params, (np.array([[-1.0], [2.0]]), np.array([1, 0])))["accuracy"]

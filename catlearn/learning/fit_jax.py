@@ -19,7 +19,7 @@ backend), progress (per epoch), callbacks and :class:`~catlearn.learning.fit.Fit
 as on numpy; the returned parameters are numpy ``float64`` arrays.
 
 >>> import numpy as np
->>> from catlearn.learning.models import init_params, mlp
+>>> from catlearn.learning.perceptron import init_params, mlp
 >>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 8)
 >>> y = np.array([0, 1, 1, 1] * 8)
 >>> model = mlp([2, 8, 2])

@@ -312,7 +312,7 @@ def rda() -> Optimizer:
     the error bits ``t + p``: a parameter flips where that derivative says it matters.
     Parameters are broadcast words, so each step takes one example (replicated across
     the word, as the paper updates after every example).  A batch packed into the word
-    gives one ``dp`` per example; :mod:`catlearn.circuits.rda` (RDA's home) combines them
+    gives one ``dp`` per example; :mod:`catlearn.learning.rda` (RDA's home) combines them
     with its table of vote rules, ``VOTES``.
     """
     return Optimizer("rda", identity(), None)

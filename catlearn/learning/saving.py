@@ -2,13 +2,13 @@
 were scaled, in one checkpoint (``catlearn.save`` and ``catlearn.load``).
 
 A checkpoint of :mod:`~catlearn.learning.checkpoint` stores arrays and a JSON ``spec``.
-:func:`save` puts there the model's :class:`~catlearn.learning.models.MLP` specification
+:func:`save` puts there the model's :class:`~catlearn.learning.perceptron.MLP` specification
 and the input scaling, so :func:`load` rebuilds the same ``Para`` with nothing else given;
 ``catlearn train --save`` writes the same file, so ``catlearn predict`` and ``--resume``
 read either.
 
 >>> import tempfile, numpy as np
->>> from catlearn.learning.models import MLP, init_params
+>>> from catlearn.learning.perceptron import MLP, init_params
 >>> spec = MLP((2, 3))
 >>> path = tempfile.mkdtemp() + "/model.npz"
 >>> save(path, spec, init_params(spec.build()), scaling=Scaling([0.0, 1.0], [1.0, 2.0]))
@@ -31,7 +31,7 @@ from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import predicted_labels
 from catlearn.learning.fit import predict as predict_outputs
 from catlearn.learning.history import History
-from catlearn.learning.models import MLP
+from catlearn.learning.perceptron import MLP
 from catlearn.para import Para
 
 
@@ -113,7 +113,7 @@ def save(path, model: MLP, params: Sequence, *, scaling: Scaling | None = None,
     """
     if isinstance(model, Para):
         raise TypeError("save needs the model's specification to rebuild it: pass "
-                        "catlearn.learning.models.MLP(sizes, activation), not the Para")
+                        "catlearn.learning.perceptron.MLP(sizes, activation), not the Para")
     params = tuple(np.asarray(p, dtype=np.float64) for p in params)
     built = model.build()
     if [p.shape for p in params] != [w.shape for w in built.param]:

@@ -12,7 +12,7 @@ program of that step is ``put`` with the unused cotangents (label, input) pruned
 is compiled once and one step is one call of the generated function.
 
 >>> import numpy as np
->>> from catlearn.learning import loss, models, optim
+>>> from catlearn.learning import loss, perceptron as models, optim
 >>> model = models.mlp([2, 1])
 >>> learner = supervised(model, loss.mse(1), optim.sgd(0.5))
 >>> learner.lens.dom, learner.lens.cod, learner.lens.dom_back

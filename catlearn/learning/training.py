@@ -137,7 +137,7 @@ def pair(data, what: str):
 def initial_params(model: Para, params) -> tuple:
     if params is None:
         raise ValueError("params is None: give initial parameters "
-                         "(e.g. catlearn.learning.models.init_params(model)) or resume=")
+                         "(e.g. catlearn.learning.perceptron.init_params(model)) or resume=")
     params = tuple(np.asarray(p, dtype=np.float64) for p in params)
     if len(params) != len(model.param):
         raise ValueError(f"the model has {len(model.param)} parameters ({model.param}), "

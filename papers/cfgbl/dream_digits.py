@@ -16,7 +16,7 @@ import numpy as np
 from catlearn.data import load_digits
 from catlearn.learning.dream import dream
 from catlearn.learning.fit import fit, predict
-from catlearn.learning.models import init_params, mlp
+from catlearn.learning.perceptron import init_params, mlp
 
 
 def main(target: int = 3, start: int = 1, steps: int = 60, seed: int = 0) -> None:

@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from catlearn.circuits import read_blif, yosys_available, yosys_equivalent
-from catlearn.circuits.simplify import simplify
+from catlearn.netlist import read_blif, yosys_available, yosys_equivalent
+from catlearn.netlist.simplify import simplify
 from catlearn.circuits.learn import learn
 
 ROOT = Path(__file__).resolve().parents[2]

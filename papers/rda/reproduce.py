@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from catlearn import Para
-from catlearn.circuits.rda import accuracy, lookup_table, pseudo_linear, rda_fit, stacked_tables
+from catlearn.learning.rda import accuracy, lookup_table, pseudo_linear, rda_fit, stacked_tables
 from catlearn.data import load_iris
 from data import iris_bits, iris_ceiling, mnist01, split_by_class  # this folder: the paper's data
 

@@ -10,7 +10,7 @@ Latches become registers with their reset value as initial value (``reg q = 1'b0
 ``always @(posedge CLOCK) q <= d;`` (``negedge`` for ``fe``).  ``CLOCK`` is the latches'
 named clock, or a new input port ``clk`` (``clk_1``, ... if taken) for global-clock latches.
 
->>> from catlearn.circuits.netlist import Netlist
+>>> from catlearn.netlist.netlist import Netlist
 >>> print(write_verilog(Netlist.from_gates("c", ("1", "b"), "y",
 ...                                        [("y", "nand", ("1", "b"))])), end="")
 module c (\\1 , b, y);
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from catlearn.circuits.netlist import Gate, Netlist, NetlistError
+from catlearn.netlist.netlist import Gate, Netlist, NetlistError
 
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*\Z")
 
@@ -66,7 +66,7 @@ def _spelling(name: str) -> str:
 def verilog_names(netlist: Netlist) -> dict[str, str]:
     """Map every signal (and the module name) to a distinct legal Verilog spelling.
 
-    >>> from catlearn.circuits.netlist import Netlist
+    >>> from catlearn.netlist.netlist import Netlist
     >>> verilog_names(Netlist.from_gates("m", ["a[0]"], ["wire"],
     ...                                  [("wire", "buf", ["a[0]"])]))["wire"]
     '\\\\wire '
@@ -125,7 +125,7 @@ def write_verilog(netlist: Netlist) -> str:
     Raises:
         NetlistError: an output that is also a primary input (Verilog needs distinct ports).
 
-    >>> from catlearn.circuits.netlist import Netlist
+    >>> from catlearn.netlist.netlist import Netlist
     >>> text = write_verilog(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")]))
     >>> "assign y = (~a);" in text
     True

@@ -2,7 +2,7 @@
 
 A :class:`Gate` defines one signal by a sum-of-products cover; :func:`gate` builds one of
 a named kind from the library ``GATE_KINDS``; a :class:`Latch` holds a signal from one
-clock cycle to the next.  :class:`~catlearn.circuits.netlist.Netlist` puts them together.
+clock cycle to the next.  :class:`~catlearn.netlist.netlist.Netlist` puts them together.
 
 >>> gate("y", "xor", ("a", "b")).cover
 (('01', '1'), ('10', '1'))

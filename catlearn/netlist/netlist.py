@@ -1,7 +1,7 @@
 """Combinational netlists of BLIF ``.names`` gates, evaluated bit-parallel.
 
 A :class:`Netlist` is a named list of primary inputs, primary outputs and gates (its cells
-live in :mod:`catlearn.circuits.cells`). Each :class:`Gate` defines one signal by a sum-of-products *cover*, exactly as a BLIF
+live in :mod:`catlearn.netlist.cells`). Each :class:`Gate` defines one signal by a sum-of-products *cover*, exactly as a BLIF
 ``.names`` block: rows ``(pattern, value)`` where ``pattern`` has one character per gate
 input (``'1'`` the input, ``'0'`` its complement, ``'-'`` don't care). If the rows output
 ``'1'`` (on-set) the gate is the OR of the rows; if they output ``'0'`` (off-set) it is the
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from catlearn import display
-from catlearn.circuits.cells import (MAX_TRUTH_TABLE_INPUTS, Gate, Latch, NetlistError,
+from catlearn.netlist.cells import (MAX_TRUTH_TABLE_INPUTS, Gate, Latch, NetlistError,
                                      check_name, gate)
 from catlearn.packing import pack, truth_table_inputs, unpack
 

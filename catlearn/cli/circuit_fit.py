@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from catlearn.circuits import classifier
-from catlearn.circuits.blif import read_blif, save_blif
+from catlearn.netlist.blif import read_blif, save_blif
 from catlearn.circuits.datasets import BUILTIN, bits_data, ceiling
-from catlearn.circuits.native import evaluator
-from catlearn.circuits.verilog import write_verilog
-from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
+from catlearn.netlist.native import evaluator
+from catlearn.netlist.verilog import write_verilog
+from catlearn.netlist.yosys import YosysError, yosys_available, yosys_equivalent
 from catlearn.data.csv import read_csv
 from catlearn.data.encode import Encoding, dumps
 from catlearn.layers.logic_net import LogicNetwork
@@ -135,7 +135,7 @@ def train_rda(net: LogicNetwork, data, args):
     The target of the last layer is its gates' group membership: every gate of the true
     class's group on, the others off.  The tables with the best training accuracy are kept.
     """
-    from catlearn.circuits.rda import rda_fit
+    from catlearn.learning.rda import rda_fit
     from catlearn.para import Para
     f = net.z2_map(readout=False)
     model = Para(f.dom[:len(f.dom) - net.n_in], f)

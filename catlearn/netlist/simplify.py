@@ -8,7 +8,7 @@ Gates of at most a few distinct inputs are re-derived from their truth table
 Law (``tests/test_circuit_convert.py``, exhaustively on the zoo): ``simplify(n)``
 computes ``n``.
 
->>> from catlearn.circuits.netlist import Netlist
+>>> from catlearn.netlist.netlist import Netlist
 >>> n = Netlist.from_gates("inv2", "a", "y", [("u", "not", "a"), ("y", "not", "u")])
 >>> simplify(n).gates
 (Gate(output='y', inputs=('a',), cover=(('1', '1'),), line=None),)
@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import itertools
 
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.netlist import Gate, Netlist
 
 
 def gate_table(g: Gate) -> list[int]:
     """The gate's values on its ``2**k`` input rows (input 0 the most significant bit).
 
-    >>> from catlearn.circuits import gate
+    >>> from catlearn.netlist import gate
     >>> gate_table(gate("y", "nand", "ab"))
     [1, 1, 1, 0]
     """
@@ -161,7 +161,7 @@ def simplify(netlist: Netlist) -> Netlist:
     """The same function with constants, buffers and inverters folded into the covers that
     read them, identical gates merged and unused ones dropped; port names are kept.
 
-    >>> from catlearn.circuits import Netlist
+    >>> from catlearn.netlist import Netlist
     >>> n = Netlist.from_gates("c", "ab", "y", [("k", "one", ()), ("u", "and", "ak"),
     ...                                         ("v", "not", "u"), ("y", "and", ("v", "b"))])
     >>> simplify(n).gates

@@ -25,7 +25,7 @@ Laws (``tests/test_rda.py``): on the lookup table one step sets the table entry 
 input seen to its label; with ``theta = 0`` the paper's Iris numbers come out exactly.
 
 >>> import numpy as np
->>> from catlearn.circuits.rda_models import lookup_table
+>>> from catlearn.learning.rda_models import lookup_table
 >>> model = lookup_table(2, 1)
 >>> theta = rda_step(model, np.zeros(4, np.uint8), [[1, 0]], [[1]])
 >>> theta.tolist()           # entry 1 (x = (1, 0)) now holds the label
@@ -43,7 +43,7 @@ from typing import Callable
 import numpy as np
 
 from catlearn import z2
-from catlearn.circuits.rda_models import (
+from catlearn.learning.rda_models import (
     basis, lookup_table, pseudo_linear, pseudo_linear_rd, stack_words, stacked_tables,
 )
 from catlearn.core import Map, trace, wires
@@ -87,7 +87,7 @@ def rda_gradient(model: Para) -> Map:
     The learner's step ``theta' = theta + dtheta`` read back as
     ``dtheta = R[f](theta, x, y + f(theta, x))_theta``; the dead ``dx`` is pruned.
 
-    >>> from catlearn.circuits.rda_models import lookup_table
+    >>> from catlearn.learning.rda_models import lookup_table
     >>> rda_gradient(lookup_table(1, 1)).cod == z2.bits(2)
     True
     """
@@ -197,7 +197,7 @@ def rda_step(model: Para, theta, x, y, reduce: str = "xor") -> np.ndarray:
 
     A batch of one row is the paper's update ``theta + R[f](theta, x, y + f(theta, x))``.
 
-    >>> from catlearn.circuits.rda_models import lookup_table
+    >>> from catlearn.learning.rda_models import lookup_table
     >>> rda_step(lookup_table(1, 1), [0, 0], [[1], [1], [1]], [[1], [1], [1]]).tolist()
     [0, 1]
     """
@@ -213,7 +213,7 @@ def rda_step(model: Para, theta, x, y, reduce: str = "xor") -> np.ndarray:
 def predict(model: Para, theta, x) -> np.ndarray:
     """``f(theta, x)`` for 0/1 rows ``x``, as 0/1 rows.
 
-    >>> from catlearn.circuits.rda_models import lookup_table
+    >>> from catlearn.learning.rda_models import lookup_table
     >>> predict(lookup_table(1, 1), [0, 1], [[0], [1]]).tolist()
     [[0], [1]]
     """
@@ -243,7 +243,7 @@ def _correct_counter(model: Para, data) -> Callable[[np.ndarray], int]:
 def accuracy(model: Para, theta, data) -> float:
     """Share of rows of ``data = (x, y)`` whose whole label vector is predicted.
 
-    >>> from catlearn.circuits.rda_models import lookup_table
+    >>> from catlearn.learning.rda_models import lookup_table
     >>> accuracy(lookup_table(1, 1), [0, 1], ([[0], [1], [1]], [[0], [1], [0]]))
     0.6666666666666666
     """
@@ -293,7 +293,7 @@ def rda_fit(model: Para, data, theta=None, *, batch_size: int = 1, reduce: str =
         validate: optional ``(x, y)``; the parameters are scored (rows fully right)
             before the first step and after every ``every`` steps, and the best kept.
 
-    >>> from catlearn.circuits.rda_models import lookup_table
+    >>> from catlearn.learning.rda_models import lookup_table
     >>> fit = rda_fit(lookup_table(1, 1), ([[0], [1], [1]], [[1], [0], [1]]))
     >>> fit.theta.tolist(), fit.steps
     ([1, 1], 3)

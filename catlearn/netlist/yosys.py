@@ -5,7 +5,7 @@ design, flattened and renamed ``gold`` / ``gate``; ``miter -equiv`` joins them o
 output (ports are matched by name) and ``sat -prove-asserts`` proves that no input makes
 them differ. The check is exact, not sampled.
 
->>> from catlearn.circuits.netlist import Netlist
+>>> from catlearn.netlist.netlist import Netlist
 >>> a = Netlist.from_gates("a", "xy", "z", [("z", "and", "xy")])
 >>> b = Netlist.from_gates("b", "xy", "z", [("n", "nand", "xy"), ("z", "not", "n")])
 >>> yosys_equivalent(a, b) if yosys_available() else True
@@ -19,8 +19,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from catlearn.circuits.blif import save_blif
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.blif import save_blif
+from catlearn.netlist.netlist import Netlist
 
 _READERS = {".blif": "read_blif", ".v": "read_verilog", ".sv": "read_verilog -sv"}
 _PROVED = "SAT proof finished - no model found: SUCCESS!"
@@ -88,7 +88,7 @@ def yosys_equivalent(a, b, timeout: float = 120.0) -> bool:
     Raises:
         YosysError: yosys missing, unreadable input, ports that do not match, timeout.
 
-    >>> from catlearn.circuits.netlist import Netlist
+    >>> from catlearn.netlist.netlist import Netlist
     >>> a = Netlist.from_gates("a", "xy", "z", [("z", "and", "xy")])
     >>> b = Netlist.from_gates("a", "xy", "z", [("z", "or", "xy")])
     >>> yosys_equivalent(a, b) if yosys_available() else False

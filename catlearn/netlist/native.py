@@ -1,6 +1,6 @@
 """Bit-packed evaluation of a two-input-gate netlist by a small C loop, when a compiler exists.
 
-The same program as :mod:`catlearn.circuits.levelled` (gates as truth tables over two
+The same program as :mod:`catlearn.netlist.levelled` (gates as truth tables over two
 signal rows), run by one generic C function compiled once with the system's ``cc`` and
 loaded with :mod:`ctypes`: for each block of ``BLOCK`` words (64 examples each) it walks the
 gates in topological order and applies each one's operation to the block, so the signals of
@@ -11,7 +11,7 @@ int32 arrays), so nothing is compiled per circuit.
 compiler is available; both have ``evaluate(words) -> outputs``, and they agree
 (``tests/test_logic_export.py``).
 
->>> from catlearn.circuits.netlist import Netlist
+>>> from catlearn.netlist.netlist import Netlist
 >>> from catlearn.packing import pack
 >>> n = Netlist.from_gates("c", "ab", ["y"], [("t", "and", "ab"), ("y", "xor", ("t", "b"))])
 >>> w = pack([[1, 1], [0, 1], [1, 0]])
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from catlearn.circuits.levelled import Levelled, truth_table
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.levelled import Levelled, truth_table
+from catlearn.netlist.netlist import Netlist
 
 BLOCK = 16
 SOURCE = r"""

@@ -9,7 +9,7 @@ array of a large circuit stays in cache.
 Laws: ``Levelled(n).evaluate(w) == n.evaluate(w)`` for every netlist ``n`` of gates with
 at most two inputs and all packed inputs ``w`` (``tests/test_logic_export.py``).
 
->>> from catlearn.circuits.netlist import Netlist
+>>> from catlearn.netlist.netlist import Netlist
 >>> from catlearn.packing import pack
 >>> n = Netlist.from_gates("c", "ab", ["y", "z"], [("t", "and", "ab"), ("y", "not", "t"),
 ...                                               ("z", "xor", ("t", "b"))])
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from catlearn.circuits.netlist import Gate, Netlist
+from catlearn.netlist.netlist import Gate, Netlist
 
 _ONES = ~np.uint64(0)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from catlearn.diagrams import models
+from catlearn.diagrams import builtin
 
 VIEWS = ("diagram", "reverse", "lens", "para")
 
@@ -51,20 +51,20 @@ def _sizes(spec: str, text: str) -> list[int]:
 def model_diagram(spec: str):
     """The diagram that a MODEL argument names."""
     if spec.lower().endswith(".blif"):
-        from catlearn.circuits import read_blif
-        return models.from_netlist(read_blif(spec))
+        from catlearn.netlist import read_blif
+        return builtin.from_netlist(read_blif(spec))
     kind, _, rest = spec.partition(":")
     args, _, activation = rest.partition(":")
     activation = activation or "relu"
     if kind == "mlp" and args:
-        return models.mlp_diagram(_sizes(spec, args), activation)
+        return builtin.mlp_diagram(_sizes(spec, args), activation)
     if kind == "dense" and args:
         sizes = _sizes(spec, args)
         if len(sizes) != 2:
             raise ValueError(f"model {spec!r}: dense takes two sizes, like dense:4,3")
-        return models.dense_diagram(*sizes, activation, "dense")
+        return builtin.dense_diagram(*sizes, activation, "dense")
     if kind == "adder" and args:
-        return models.adder_diagram(_sizes(spec, args)[0])
+        return builtin.adder_diagram(_sizes(spec, args)[0])
     raise ValueError(f"unknown model {spec!r}: expected mlp:4,8,3, dense:4,3, adder:4 "
                      "or the path of a .blif file")
 
@@ -72,7 +72,7 @@ def model_diagram(spec: str):
 def port_names(spec: str) -> tuple:
     """The names of a model's input and output wires; ``(None, None)`` to show types."""
     if spec.lower().endswith(".blif"):
-        from catlearn.circuits import read_blif
+        from catlearn.netlist import read_blif
         netlist = read_blif(spec)
         return list(netlist.inputs), list(netlist.outputs)
     kind, _, rest = spec.partition(":")

@@ -1,7 +1,7 @@
 """The ``catlearn`` command line: ``train``, ``predict``, ``circuit`` and ``draw``.
 
-Each subcommand lives with its subject (``catlearn.learning.cli``,
-``catlearn.circuits.cli``, ``catlearn.diagrams.cli``), which adds its parser
+Each subcommand lives with its subject (``catlearn.cli.train``,
+``catlearn.cli.circuit``, ``catlearn.cli.draw``), which adds its parser
 with ``add_parser(subparsers)`` and sets ``func`` to run it.
 """
 
@@ -11,8 +11,8 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("catlearn.learning.cli", "catlearn.learning.cli_predict", "catlearn.circuits.cli",
-               "catlearn.diagrams.cli")
+SUBCOMMANDS = ("catlearn.cli.train", "catlearn.cli.predict", "catlearn.cli.circuit",
+               "catlearn.cli.draw")
 
 
 def parser() -> argparse.ArgumentParser:

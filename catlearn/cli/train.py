@@ -25,7 +25,7 @@ from pathlib import Path
 from catlearn import data as datasets
 from catlearn.learning import checkpoint as checkpoints, loss as losses, optim
 from catlearn.learning.fit import evaluate, fit
-from catlearn.learning.models import HIDDEN, MLP, init_params
+from catlearn.learning.perceptron import HIDDEN, MLP, init_params
 from catlearn.learning.saving import Scaling, spec_of
 
 DEFAULTS = {

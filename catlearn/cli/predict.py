@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from catlearn.errors import DataError
-from catlearn.learning import cli as train_cli
+from catlearn.cli import train as train_cli
 from catlearn.learning.saving import load
 
 

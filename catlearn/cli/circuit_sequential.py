@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import sys
 
-from catlearn.circuits.blif import save_blif
-from catlearn.circuits.netlist import Netlist
+from catlearn.netlist.blif import save_blif
+from catlearn.netlist.netlist import Netlist
 from catlearn.circuits.seqequiv import (DEFAULT_CYCLES, bounded_counterexample,
                                         yosys_bounded_equivalent)
 from catlearn.circuits.seqlearn import METHODS, learn_sequential
-from catlearn.circuits.yosys import YosysError, yosys_available
+from catlearn.netlist.yosys import YosysError, yosys_available
 
 
 def _err(line: str) -> None:

@@ -15,7 +15,7 @@
   (exit 2).
 * Sequential circuits (with ``.latch``): ``learn`` learns the behaviour from reset and
   ``equiv`` checks bounded equivalence from reset (``--cycles N``), see
-  :mod:`catlearn.circuits.seq_cli`.
+  :mod:`catlearn.cli.circuit_sequential`.
 
 Malformed input (a damaged file, a directory where a file is expected) is one line on
 stderr and exit status 2 (``catlearn.cli.main``).
@@ -33,15 +33,15 @@ import sys
 
 import numpy as np
 
-from catlearn.circuits import fit_cli, seq_cli
+from catlearn.cli import circuit_fit, circuit_sequential
 from pathlib import Path
 
-from catlearn.circuits.blif import read_blif, save_blif
+from catlearn.netlist.blif import read_blif, save_blif
 from catlearn.circuits.learn import learn
 from catlearn.circuits.search import METHODS
-from catlearn.circuits.netlist import Netlist, check_same_ports
+from catlearn.netlist.netlist import Netlist, check_same_ports
 from catlearn.packing import truth_table_inputs
-from catlearn.circuits.yosys import YosysError, yosys_available, yosys_equivalent
+from catlearn.netlist.yosys import YosysError, yosys_available, yosys_equivalent
 
 EXHAUSTIVE_LIMIT = 24  # inputs: 16M rows, compared in chunks
 CHUNK = 18  # inputs enumerated per chunk: 2**18 rows, 4096 words per wire
@@ -68,9 +68,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p_eval.add_argument("file", metavar="FILE.blif")
     p_eval.add_argument("--max-inputs", type=int, default=16,
                         help="refuse larger tables (default 16: 65,536 rows)")
-    fit_cli.add_eval_arguments(p_eval)
+    circuit_fit.add_eval_arguments(p_eval)
     p_eval.set_defaults(func=run_eval)
-    fit_cli.add_fit_parser(sub)
+    circuit_fit.add_fit_parser(sub)
     p_equiv = sub.add_parser("equiv", help="compare two circuits on every input")
     p_equiv.add_argument("a", metavar="A.blif")
     p_equiv.add_argument("b", metavar="B.blif")
@@ -107,7 +107,7 @@ def run_learn(args) -> int:
     if args.out:
         _file(args.out, "a file to write the learned BLIF to")
     if target.is_sequential:
-        return seq_cli.run_learn(args, target)
+        return circuit_sequential.run_learn(args, target)
     if len(target.inputs) > 20:
         raise ValueError(f"{args.target} has {len(target.inputs)} inputs: learning reads "
                          f"the full truth table, limited to 20 inputs")
@@ -140,7 +140,7 @@ def _yosys_verdict(learned: str, target: str) -> str:
 def run_eval(args) -> int:
     """``catlearn circuit eval``: the truth table, one row per line (or ``--data``)."""
     if args.data is not None:
-        return fit_cli.run_eval_data(args)
+        return circuit_fit.run_eval_data(args)
     netlist = _read(args.file)
     n = len(netlist.inputs)
     if n > args.max_inputs:
@@ -159,7 +159,7 @@ def run_equiv(args) -> int:
     """``catlearn circuit equiv``: exit 0 when equivalent, 1 with a counterexample."""
     a, b = _read(args.a), _read(args.b)
     if a.is_sequential or b.is_sequential:
-        return seq_cli.run_equiv(args, a, b)
+        return circuit_sequential.run_equiv(args, a, b)
     if len(a.inputs) > EXHAUSTIVE_LIMIT:
         return _equiv_by_sat(args, a, b)
     found = counterexample(a, b)

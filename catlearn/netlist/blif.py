@@ -34,7 +34,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from catlearn.circuits.netlist import Gate, Latch, Netlist, NetlistError
+from catlearn.netlist.netlist import Gate, Latch, Netlist, NetlistError
 
 _UNSUPPORTED = {
     ".mlatch": "library latches need a cell library",

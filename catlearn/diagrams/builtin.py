@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 
-from catlearn.circuits import GATE_KINDS
-from catlearn.circuits import gate as standard_gate
+from catlearn.netlist import GATE_KINDS
+from catlearn.netlist import gate as standard_gate
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.wiring import chain, trace
 
@@ -96,7 +96,7 @@ def _tree(gate, args):
     return functools.reduce(lambda u, v: box(u, v), args)
 
 
-STANDARD = {  # a standard cover (catlearn.circuits.GATE_KINDS) as gate boxes
+STANDARD = {  # a standard cover (catlearn.netlist.GATE_KINDS) as gate boxes
     "and": lambda args: _tree(sig.and_, args),
     "or": lambda args: _tree(sig.or_, args),
     "xor": lambda args: _tree(sig.xor, args),
@@ -139,13 +139,13 @@ def _gate(gate, args):
 
 
 def from_netlist(netlist):
-    """A :class:`catlearn.circuits.Netlist` as a diagram of gate boxes.
+    """A :class:`catlearn.netlist.Netlist` as a diagram of gate boxes.
 
     Inputs and outputs keep the netlist's order; each ``.names`` cover becomes
     its standard gate (and, or, xor, their negations, not) or a sum of
     products of ``and``, ``or`` and ``not``.
 
-    >>> from catlearn.circuits import Netlist
+    >>> from catlearn.netlist import Netlist
     >>> half = Netlist.from_gates("half", "ab", ["s", "c"],
     ...                           [("s", "xor", "ab"), ("c", "and", "ab")])
     >>> [b.name for b in from_netlist(half).boxes]
