@@ -17,7 +17,7 @@ import time
 
 
 from catlearn import fit
-from catlearn.netlist.blif import read_blif, save_blif
+from catlearn.netlist.blif import load_blif, save_blif
 from catlearn.circuits.recurrent_gates import accuracy, fit_sequence_classifier
 from catlearn.data.sequences import parity_sequences
 from catlearn.layers.recurrent import gru, init_params, sequence_model
@@ -41,7 +41,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     path = os.path.join(tempfile.mkdtemp(), "parity.blif")
     save_blif(result.netlist, path)
-    circuit = read_blif(path)  # evaluate the exported file, latches and all
+    circuit = load_blif(path)  # evaluate the exported file, latches and all
     accs = [accuracy(circuit, *tests[n]) for n in (T, 64)]
     print(f"| recurrent gate network (rda; {result.state_bits} latch, {result.gates} gates) "
           f"| 512 strings | {accs[0]:.3f} | {accs[1]:.3f} | {seconds:.1f} |", flush=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from catlearn.netlist import read_blif
+from catlearn.netlist import load_blif
 from catlearn.circuits.seqequiv import yosys_bounded_equivalent
 from catlearn.circuits.seqlearn import ZOO, learn_sequential
 from catlearn.netlist.yosys import yosys_available
@@ -31,7 +31,7 @@ def main() -> None:
     paths = [ZOO / f"{t}.blif" for t in args.targets] if args.targets else \
         sorted(ZOO.glob("seq_*.blif"))
     for path in paths:
-        target = read_blif(path)
+        target = load_blif(path)
         for method in args.methods:
             for seed in args.seeds:
                 start, cpu = time.perf_counter(), time.process_time()

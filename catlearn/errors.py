@@ -20,4 +20,8 @@ class DataError(ValueError):
     """A file or data set whose contents cannot be used; the message names it and why."""
 
 
-__all__ = ["DataError"]
+class OutputPathError(ValueError):
+    """An output path that cannot be written, found before any work; names the flag."""
+
+
+__all__ = ["DataError", "OutputPathError"]

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catlearn.netlist import (
-    BlifError, Gate, Netlist, NetlistError, YosysError, pack, parse_blif, read_blif,
-    save_blif, truth_table_inputs, unpack, write_blif, write_verilog, yosys_available,
+    BlifError, Gate, Netlist, NetlistError, YosysError, pack, from_blif, load_blif,
+    save_blif, truth_table_inputs, unpack, to_blif, to_verilog, yosys_available,
     yosys_equivalent)
 
 ZOO_DIR = Path(__file__).resolve().parent.parent / "circuits"
@@ -22,7 +22,7 @@ needs_yosys = pytest.mark.skipif(not yosys_available(),
 
 
 def zoo(name):
-    return read_blif(ZOO_DIR / f"{name}.blif")
+    return load_blif(ZOO_DIR / f"{name}.blif")
 
 
 # --- round trips -------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def zoo(name):
 @pytest.mark.parametrize("name", ZOO)
 def test_round_trip_preserves_netlist_and_truth_table(name):
     netlist = zoo(name)
-    again = parse_blif(write_blif(netlist), "again.blif")
+    again = from_blif(to_blif(netlist), "again.blif")
     assert again == netlist
     assert np.array_equal(again.truth_table(), netlist.truth_table())
 
@@ -45,7 +45,7 @@ def test_accepted_syntax():
             ".names t c y\n1- 1\n-1 1\n"      # used before t is defined
             ".names a b t\n11 0\n"             # off-set cover: t = nand(a, b)
             ".names one\n1\n.names zero\n.names a z\n0 0\n")  # no .end
-    netlist = parse_blif(text)
+    netlist = from_blif(text)
     assert netlist.inputs == ("a", "b", "c") and netlist.outputs == ("y", "one", "zero", "z")
     assert [g.output for g in netlist.gates].index("t") < [g.output for g in
                                                             netlist.gates].index("y")
@@ -54,16 +54,16 @@ def test_accepted_syntax():
 
 
 def test_gate_line_numbers_follow_continuations():
-    netlist = parse_blif(".model m\n.inputs \\\na\n.outputs y\n.names \\\n a \\\n y\n1 1\n")
+    netlist = from_blif(".model m\n.inputs \\\na\n.outputs y\n.names \\\n a \\\n y\n1 1\n")
     assert netlist.gates[0].line == 5
 
 
 def test_long_lines_are_wrapped_and_read_back():
     names = [f"signal_with_a_long_name_{i}" for i in range(40)]
     netlist = Netlist.from_gates("wide", names, ["y"], [("y", "xor", names[:9])])
-    text = write_blif(netlist)
+    text = to_blif(netlist)
     assert max(len(line) for line in text.splitlines()) <= 78
-    assert parse_blif(text) == netlist
+    assert from_blif(text) == netlist
 
 
 def test_hundred_thousand_gates_without_recursion():
@@ -71,7 +71,7 @@ def test_hundred_thousand_gates_without_recursion():
     lines = [".model chain", ".inputs x0", f".outputs x{n}"]
     for i in range(n, 0, -1):  # reverse order: the parser must sort
         lines += [f".names x{i - 1} x{i}", "0 1"]
-    netlist = parse_blif("\n".join(lines))
+    netlist = from_blif("\n".join(lines))
     assert netlist.gates[0].output == "x1" and netlist.n_gates == n
     assert netlist([[0], [1]]).ravel().tolist() == [0, 1]  # an even number of inverters
 
@@ -82,7 +82,7 @@ def test_hundred_thousand_gate_cycle_is_found():
     for i in range(n):
         lines += [f".names x{(i + 1) % n} x{i}", "1 1"]
     with pytest.raises(BlifError, match=r"^ring\.blif:\d+: combinational cycle"):
-        parse_blif("\n".join(lines), "ring.blif")
+        from_blif("\n".join(lines), "ring.blif")
 
 
 # --- malformed input: every error names the file and the line ---------------------------
@@ -124,7 +124,7 @@ MALFORMED = {
 def test_malformed_blif_raises_blif_error_with_file_and_line(case):
     text, line, pattern = MALFORMED[case]
     with pytest.raises(BlifError) as error:
-        parse_blif(text, "bad.blif")
+        from_blif(text, "bad.blif")
     message = str(error.value)
     assert message.startswith(f"bad.blif:{line}: "), message
     assert re.search(pattern, message), message
@@ -134,7 +134,7 @@ def test_read_blif_reports_bytes_that_are_not_utf8(tmp_path):
     path = tmp_path / "latin.blif"
     path.write_bytes(b".model m\n.inputs \xe9\n")
     with pytest.raises(BlifError, match=rf"^{re.escape(str(path))}:2: not UTF-8"):
-        read_blif(path)
+        load_blif(path)
 
 
 def test_blif_error_is_a_netlist_error_and_a_value_error():
@@ -150,11 +150,11 @@ BLIF_CHARS = st.sampled_from(list(".names inputs outputs model end latch 01-\\#\
 
 def check_parse(text):
     try:
-        netlist = parse_blif(text, "fuzz.blif")
+        netlist = from_blif(text, "fuzz.blif")
     except BlifError as error:
         assert str(error).startswith("fuzz.blif:")
         return
-    assert parse_blif(write_blif(netlist)) == netlist
+    assert from_blif(to_blif(netlist)) == netlist
     if len(netlist.inputs) <= 10:
         assert netlist.truth_table().shape == (2 ** len(netlist.inputs), len(netlist.outputs))
 
@@ -221,7 +221,7 @@ def test_model_name_must_be_writable():
 def test_verilog_spelling():
     netlist = Netlist.from_gates("top", ["1", "a[0]", "wire", "ok_1"], ["out$"],
                                  [("out$", "or", ["1", "a[0]", "wire", "ok_1"])])
-    text = write_verilog(netlist)
+    text = to_verilog(netlist)
     assert "module top (\\1 , \\a[0] , \\wire , ok_1, out$);" in text
     assert "assign out$ = (\\1 ) | (\\a[0] ) | (\\wire ) | (ok_1);" in text
 
@@ -230,19 +230,19 @@ def test_verilog_spelling():
 def test_escaped_verilog_names_match_blif_names_in_yosys(tmp_path):
     netlist = Netlist.from_gates("top", ["1", "a[0]", "wire", "x.y"], ["out$", "module"], [
         ("out$", "or", ["1", "a[0]", "wire"]), ("module", "xor", ["x.y", "1"])])
-    (tmp_path / "top.v").write_text(write_verilog(netlist))
+    (tmp_path / "top.v").write_text(to_verilog(netlist))
     assert yosys_equivalent(netlist, tmp_path / "top.v")
 
 
 def test_verilog_refuses_an_output_that_is_an_input():
     with pytest.raises(NetlistError, match="'a'.*also an input"):
-        write_verilog(Netlist("m", ("a",), ("a",), ()))
+        to_verilog(Netlist("m", ("a",), ("a",), ()))
 
 
 def test_verilog_constants_and_offset_covers():
-    netlist = parse_blif(".model k\n.inputs a\n.outputs one zero y\n.names one\n1\n"
+    netlist = from_blif(".model k\n.inputs a\n.outputs one zero y\n.names one\n1\n"
                          ".names zero\n.names a y\n1 0\n")
-    text = write_verilog(netlist)
+    text = to_verilog(netlist)
     assert "assign one = 1'b1;" in text and "assign zero = 1'b0;" in text
     assert "assign y = ~((a));" in text
 
@@ -251,7 +251,7 @@ def test_verilog_constants_and_offset_covers():
 @pytest.mark.parametrize("name", ZOO)
 def test_verilog_export_is_equivalent_by_yosys(name, tmp_path):
     verilog = tmp_path / f"{name}.v"
-    verilog.write_text(write_verilog(zoo(name)))
+    verilog.write_text(to_verilog(zoo(name)))
     assert yosys_equivalent(ZOO_DIR / f"{name}.blif", verilog)
 
 
@@ -270,8 +270,8 @@ def test_yosys_equivalent_both_ways(name, tmp_path):
     good, bad = zoo(name), broken(zoo(name))
     assert not np.array_equal(good.truth_table(), bad.truth_table())
     save_blif(bad, tmp_path / "bad.blif")
-    (tmp_path / "bad.v").write_text(write_verilog(bad))
-    (tmp_path / "good.v").write_text(write_verilog(good))
+    (tmp_path / "bad.v").write_text(to_verilog(bad))
+    (tmp_path / "good.v").write_text(to_verilog(good))
     blif = ZOO_DIR / f"{name}.blif"
     assert yosys_equivalent(blif, tmp_path / "good.v") is True
     assert yosys_equivalent(blif, tmp_path / "bad.blif") is False

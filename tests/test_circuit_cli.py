@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from catlearn import cli
-from catlearn.netlist import Netlist, read_blif, save_blif, yosys_available
+from catlearn.netlist import Netlist, load_blif, save_blif, yosys_available
 from catlearn.cli import circuit as circuit_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +87,7 @@ def _adder(bits: int, style: str) -> Netlist:
 def test_equiv_beyond_24_inputs_asks_yosys(run, tmp_path):
     for style in ("ripple", "generate", "broken"):
         save_blif(_adder(16, style), tmp_path / f"{style}.blif")
-    assert len(read_blif(tmp_path / "ripple.blif").inputs) == 32
+    assert len(load_blif(tmp_path / "ripple.blif").inputs) == 32
     status, out, err = run("equiv", tmp_path / "ripple.blif", tmp_path / "generate.blif")
     assert (status, out) == (0, "equivalent: yes (proved by yosys's SAT solver)\n"), err
     status, out, err = run("equiv", tmp_path / "ripple.blif", tmp_path / "broken.blif")
@@ -120,7 +120,7 @@ def test_learn_with_a_time_limit_writes_its_best_and_fails(run, tmp_path):
                            "--out", out_path)
     lines = out.splitlines()
     assert status == 1 and lines[0] == "exact match: no" and lines[1].startswith("accuracy: ")
-    assert read_blif(out_path).outputs == read_blif(ZOO_DIR / "add4.blif").outputs
+    assert load_blif(out_path).outputs == load_blif(ZOO_DIR / "add4.blif").outputs
     assert "output 1/5" in err
     status, _, err = run("learn", ZOO_DIR / "add4.blif", "--time-limit", "0")
     assert status == 2 and "--time-limit must be a positive" in err
@@ -157,9 +157,9 @@ def test_learn_writes_a_verified_circuit(run, tmp_path):
     lines = out.splitlines()
     assert lines[0] == "exact match: yes" and lines[1] == "accuracy: 1.0000"
     assert lines[2].startswith("gates: ") and "output 1/2" in err
-    learned = read_blif(out_path)
+    learned = load_blif(out_path)
     assert learned.outputs == ("s", "cout")
-    assert (learned.truth_table() == read_blif(ZOO_DIR / "full_adder.blif").truth_table()).all()
+    assert (learned.truth_table() == load_blif(ZOO_DIR / "full_adder.blif").truth_table()).all()
     expected = "yosys: equivalent to" if yosys_available() else "yosys: not installed"
     assert lines[-1].startswith(expected)
     assert not list(tmp_path.glob(".*.tmp"))

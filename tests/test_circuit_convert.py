@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import R, z2
-from catlearn.netlist import (Gate, Netlist, read_blif, truth_table_inputs, unpack,
-                               write_blif, parse_blif, write_verilog, yosys_available,
+from catlearn.netlist import (Gate, Netlist, load_blif, truth_table_inputs, unpack,
+                               to_blif, from_blif, to_verilog, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import convert
 from catlearn.netlist import simplify as simplify_module
@@ -28,7 +28,7 @@ needs_yosys = pytest.mark.skipif(not yosys_available(),
 
 
 def zoo(name):
-    return read_blif(ZOO_DIR / f"{name}.blif")
+    return load_blif(ZOO_DIR / f"{name}.blif")
 
 
 def map_table(f, n_inputs):
@@ -115,8 +115,8 @@ def test_round_trip_preserves_the_function_and_the_port_names(name):
     back = from_map(to_map(netlist), netlist.name, netlist.inputs, netlist.outputs)
     assert (back.inputs, back.outputs) == (netlist.inputs, netlist.outputs)
     assert np.array_equal(back.truth_table(), netlist.truth_table())
-    assert parse_blif(write_blif(back)) == back
-    assert "endmodule" in write_verilog(back)
+    assert from_blif(to_blif(back)) == back
+    assert "endmodule" in to_verilog(back)
 
 
 @needs_yosys

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import R, smooth, z2
-from catlearn.netlist import (Netlist, read_blif, truth_table_inputs, unpack, yosys_available,
+from catlearn.netlist import (Netlist, load_blif, truth_table_inputs, unpack, yosys_available,
                                yosys_equivalent)
 from catlearn.circuits import gates as gates_module, learn as learn_module
 from catlearn.circuits import search as search_module, stages as stages_module
@@ -30,7 +30,7 @@ needs_yosys = pytest.mark.skipif(not yosys_available(),
 
 
 def zoo(name):
-    return read_blif(ZOO_DIR / f"{name}.blif")
+    return load_blif(ZOO_DIR / f"{name}.blif")
 
 
 def all_rows(n):

@@ -17,7 +17,7 @@ import sympy
 from hypothesis import given, settings
 
 from catlearn import smooth, symbolic, z2
-from catlearn.netlist import Gate, Netlist, read_blif
+from catlearn.netlist import Gate, Netlist, load_blif
 from catlearn.diagrams import (
     GATES, adder_diagram, and_, bits, from_netlist, interpret, nand, nor, not_, one, or_,
     xnor, xor, zero_gate)
@@ -99,7 +99,7 @@ def test_adder_adds(n):
 
 @pytest.mark.parametrize("path", sorted(ZOO.glob("*.blif")), ids=lambda p: p.stem)
 def test_zoo_netlists_as_diagrams_keep_their_truth_tables(path):
-    netlist = read_blif(path)
+    netlist = load_blif(path)
     diagram = from_netlist(netlist)
     if len(netlist.inputs) > 12:  # 64 x 64 random rows instead of the whole table
         words = np.random.default_rng(0).integers(0, 2 ** 63, size=(len(netlist.inputs), 64),

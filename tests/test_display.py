@@ -21,7 +21,7 @@ from test_diagrams import gate_circuits, smooth_diagrams
 
 from catlearn import Lens, Para, display, smooth
 from catlearn.learning import training
-from catlearn.netlist import Netlist, gate, read_blif
+from catlearn.netlist import Netlist, gate, load_blif
 from catlearn.diagrams import (
     Param,
     adder_diagram,
@@ -88,7 +88,7 @@ def test_reverse_of_a_dense_layer_is_at_most_three_times_its_height():
 
 
 def test_full_adder_netlist_and_diagram_show_their_port_names():
-    netlist = read_blif(ZOO / "full_adder.blif")
+    netlist = load_blif(ZOO / "full_adder.blif")
     diagram = from_netlist(netlist)
     svgs = [netlist._repr_svg_(),
             draw(diagram, inputs=netlist.inputs, outputs=netlist.outputs).svg]
@@ -123,7 +123,7 @@ def test_independent_boxes_share_a_row():
     lambda: Para.of(smooth.linear(3, 2)),
     lambda: Para.of(smooth.linear(3, 2)).R(),
     lambda: History().then(loss=1.0, accuracy=0.5).then(loss=0.5, accuracy=0.7),
-    lambda: read_blif(ZOO / "c17.blif"),
+    lambda: load_blif(ZOO / "c17.blif"),
 ], ids=["map", "lens", "para", "para-lens", "history", "netlist"])
 def test_objects_display_as_svg(make):
     svg = make()._repr_svg_()
@@ -148,7 +148,7 @@ def test_draw_takes_maps_lenses_paras_models_and_netlists():
     assert ">layer1.W<" in model._repr_svg_()  # every named view of a Para displays
     assert ">layer1.W<" in draw(model).svg
     assert ">layer2.b'<" in draw(model.para.R()).svg  # the parameter's cotangent
-    assert ">cout<" in draw(read_blif(ZOO / "full_adder.blif")).svg
+    assert ">cout<" in draw(load_blif(ZOO / "full_adder.blif")).svg
     with pytest.raises(TypeError, match="cannot draw a int"):
         draw(3)
     with pytest.raises(ValueError, match="2 names for the 1 inputs"):

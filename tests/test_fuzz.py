@@ -81,10 +81,10 @@ def blif_texts(draw) -> str:
 @FUZZ
 @given(blif_texts())
 def test_the_blif_parser_ends_in_a_netlist_or_a_netlist_error(text):
-    from catlearn.netlist.blif import parse_blif
+    from catlearn.netlist.blif import from_blif
     from catlearn.netlist.netlist import NetlistError
     try:
-        parse_blif(text)
+        from_blif(text)
     except NetlistError:
         pass
 

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent / "catlearn"
 # lowest first; a module's layer is that of the longest name prefix listed
 LAYERS = (
     ("core", ("catlearn.core", "catlearn.program", "catlearn.compile", "catlearn.display",
+              "catlearn.files",
               "catlearn.errors")),
     ("backend", ("catlearn.backend",)),
     ("derivative", ("catlearn.derivative",)),
@@ -37,6 +38,7 @@ LAYERS = (
     ("constructions", ("catlearn.lens", "catlearn.para", "catlearn.stateful")),
     ("layers, learning", ("catlearn.layers", "catlearn.learning", "catlearn.data")),
     ("circuits, diagrams", ("catlearn.circuits", "catlearn.diagrams")),
+    ("functorial learning", ("catlearn.qnlp", "catlearn.functorial")),
     ("cli", ("catlearn.cli", "catlearn.__main__")),
     ("package", ("catlearn",)),
 )

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catlearn import z2
-from catlearn.netlist import parse_blif, write_blif, yosys_available, yosys_equivalent
+from catlearn.netlist import from_blif, to_blif, yosys_available, yosys_equivalent
 from catlearn.circuits.classifier import decode, export, predictions, reading, verify
 from catlearn.netlist.levelled import Levelled, truth_table
 from catlearn.netlist.netlist import Gate, Netlist
@@ -72,7 +72,7 @@ def test_constants_buffers_and_dead_gates_are_removed():
 def test_blif_round_trip_keeps_the_function():
     net, tables = random_network(10, 5, 2, 3, seed=11)
     circuit = export(net, tables)
-    again = parse_blif(write_blif(circuit))
+    again = from_blif(to_blif(circuit))
     x = np.random.default_rng(0).integers(0, 2, (300, 10))
     assert (predictions(again, x) == net.predict(tables, x)).all()
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from catlearn import z2
-from catlearn.netlist import read_blif, write_verilog
-from catlearn.netlist.blif import BlifError, parse_blif, write_blif
+from catlearn.netlist import load_blif, to_verilog
+from catlearn.netlist.blif import BlifError, from_blif, to_blif
 from catlearn.netlist.netlist import NetlistError
 from catlearn.circuits.seqequiv import (bounded_counterexample, yosys_bounded_equivalent)
 from catlearn.circuits.seqlearn import ZOO, learn_sequential
@@ -64,7 +64,7 @@ def unpacked(xs, n):
 
 @pytest.mark.parametrize("name", sorted(ZOO_DEFINITIONS))
 def test_zoo_target_matches_its_python_definition(name):
-    netlist = read_blif(ZOO / f"{name}.blif")
+    netlist = load_blif(ZOO / f"{name}.blif")
     assert netlist.is_sequential
     xs = sequences(len(netlist.inputs), n=200, length=20, seed=1)
     got = unpacked(behaviour(netlist, xs), 200)
@@ -74,7 +74,7 @@ def test_zoo_target_matches_its_python_definition(name):
 
 @pytest.mark.parametrize("name", sorted(ZOO_DEFINITIONS))
 def test_simulation_is_the_unrolled_stateful_map(name):
-    netlist = read_blif(ZOO / f"{name}.blif")
+    netlist = load_blif(ZOO / f"{name}.blif")
     xs = sequences(len(netlist.inputs), n=130, length=6, seed=2)
     unrolled = unroll(stateful(netlist), 6)(*[w for step in xs for w in step])
     simulated = [w for step in simulate(netlist, xs) for w in step]
@@ -82,12 +82,12 @@ def test_simulation_is_the_unrolled_stateful_map(name):
 
 
 def test_latches_round_trip_with_their_reset_values():
-    netlist = read_blif(ZOO / "seq_fsm.blif")
-    text = write_blif(netlist)
+    netlist = load_blif(ZOO / "seq_fsm.blif")
+    text = to_blif(netlist)
     assert ".latch n0 s0 0" in text and ".latch n1 s1 0" in text
-    assert parse_blif(text) == netlist
-    clocked = parse_blif(".model m\n.inputs x clk\n.outputs q\n.latch x q re clk 1\n")
-    assert ".latch x q re clk 1" in write_blif(clocked)
+    assert from_blif(text) == netlist
+    clocked = from_blif(".model m\n.inputs x clk\n.outputs q\n.latch x q re clk 1\n")
+    assert ".latch x q re clk 1" in to_blif(clocked)
     assert clocked.latches[0].init == 1
 
 
@@ -100,24 +100,24 @@ def test_latches_round_trip_with_their_reset_values():
 ])
 def test_bad_latches_are_file_line_errors(text, message):
     with pytest.raises(BlifError, match=message):
-        parse_blif(text, "m.blif")
+        from_blif(text, "m.blif")
 
 
 def test_combinational_only_operations_refuse_a_sequential_netlist():
-    netlist = read_blif(ZOO / "seq_counter.blif")
+    netlist = load_blif(ZOO / "seq_counter.blif")
     for operation in (netlist.truth_table, lambda: netlist.evaluate(np.zeros((1, 1), np.uint64))):
         with pytest.raises(NetlistError, match="sequential.*simulate"):
             operation()
 
 
 def test_verilog_has_registers():
-    text = write_verilog(read_blif(ZOO / "seq_detector.blif"))
+    text = to_verilog(load_blif(ZOO / "seq_detector.blif"))
     assert "reg p1 = 1'b0;" in text and "always @(posedge clk) p1 <= x;" in text
 
 
 def test_bounded_search_finds_the_shortest_difference():
-    shift = read_blif(ZOO / "seq_shift3.blif")
-    shorter = parse_blif(".model seq_shift3\n.inputs x\n.outputs q\n.latch x r1 0\n"
+    shift = load_blif(ZOO / "seq_shift3.blif")
+    shorter = from_blif(".model seq_shift3\n.inputs x\n.outputs q\n.latch x r1 0\n"
                          ".latch r1 r2 0\n.names r2 q\n1 1\n")
     found = bounded_counterexample(shift, shorter, 24)
     assert [step["x"] for step in found["inputs"]] == [1, 0, 0]  # seen at step 2 by one only
@@ -128,15 +128,15 @@ def test_bounded_search_finds_the_shortest_difference():
 @pytest.mark.skipif(not yosys_available(), reason="yosys is not installed")
 def test_yosys_agrees_with_the_search():
     adder = ZOO / "seq_serial_adder.blif"
-    wrong = read_blif(adder)
-    flipped = parse_blif(write_blif(wrong).replace(".latch cn c 0", ".latch cn c 1"))
+    wrong = load_blif(adder)
+    flipped = from_blif(to_blif(wrong).replace(".latch cn c 0", ".latch cn c 1"))
     assert yosys_bounded_equivalent(adder, adder, 8)
     assert not yosys_bounded_equivalent(adder, flipped, 8)
 
 
 @pytest.mark.parametrize("method", ["rda", "relaxed"])
 def test_a_toggle_is_learned_exactly_with_a_latch(method):
-    toggle = parse_blif(".model toggle\n.inputs t\n.outputs q\n.latch d q 0\n"
+    toggle = from_blif(".model toggle\n.inputs t\n.outputs q\n.latch d q 0\n"
                         ".names t q d\n01 1\n10 1\n")
     result = learn_sequential(toggle, method, seed=0, n_sequences=64, length=6)
     assert result.exact and result.netlist.latches
@@ -159,7 +159,7 @@ def test_cli_learns_a_sequential_target_and_checks_it(tmp_path, capsys):
     assert cli.main(["circuit", "learn", str(target), "--seed", "0", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "exact match: yes" in printed.splitlines()
-    learned = read_blif(out)
+    learned = load_blif(out)
     assert learned.latches and learned.inputs == ("t",) and learned.outputs == ("q",)
     assert ".latch" in out.read_text()
     assert cli.main(["circuit", "equiv", str(target), str(out), "--cycles", "12"]) == 0
@@ -175,7 +175,7 @@ def test_cli_equiv_prints_the_shortest_distinguishing_sequence(capsys):
 
 
 def test_a_free_running_oscillator_without_inputs():
-    osc = parse_blif(".model osc\n.outputs q\n.latch d q 0\n.names q d\n0 1\n")
+    osc = from_blif(".model osc\n.outputs q\n.latch d q 0\n.names q d\n0 1\n")
     ys = simulate(osc, [np.zeros((0, 1), np.uint64)] * 4)
     assert [int(unpack(y, 1)[0, 0]) for y in ys] == [0, 1, 0, 1]
     result = learn_sequential(osc, seed=0, n_sequences=64, length=6)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catlearn.netlist import read_blif
+from catlearn.netlist import load_blif
 
 ZOO_DIR = Path(__file__).resolve().parent.parent / "circuits"
 
@@ -97,7 +97,7 @@ def test_every_zoo_file_has_an_oracle_and_back():
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_zoo_circuit_matches_its_definition_on_every_row(name):
     inputs, outputs, function = SPECS[name]
-    netlist = read_blif(ZOO_DIR / f"{name}.blif")
+    netlist = load_blif(ZOO_DIR / f"{name}.blif")
     assert (netlist.name, list(netlist.inputs), list(netlist.outputs)) == (name, inputs, outputs)
     table = netlist.truth_table()
     n = len(inputs)
@@ -111,7 +111,7 @@ def test_zoo_circuit_matches_its_definition_on_every_row(name):
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_call_on_rows_agrees_with_the_oracle(name):
     inputs, outputs, function = SPECS[name]
-    netlist = read_blif(ZOO_DIR / f"{name}.blif")
+    netlist = load_blif(ZOO_DIR / f"{name}.blif")
     rows = [[(r >> (len(inputs) - 1 - i)) & 1 for i in range(len(inputs))]
             for r in range(0, 2 ** len(inputs), 7)]
     got = netlist(rows)
@@ -121,12 +121,12 @@ def test_call_on_rows_agrees_with_the_oracle(name):
 
 
 def test_zoo_sizes_are_the_textbook_ones():
-    sizes = {name: read_blif(ZOO_DIR / f"{name}.blif").n_gates for name in SPECS}
+    sizes = {name: load_blif(ZOO_DIR / f"{name}.blif").n_gates for name in SPECS}
     assert sizes["add4"] == 17 and sizes["parity8"] == 7 and sizes["c17"] == 6
 
 
 def test_c17_is_six_two_input_nands():
-    netlist = read_blif(ZOO_DIR / "c17.blif")
+    netlist = load_blif(ZOO_DIR / "c17.blif")
     assert all(g.cover == (("11", "0"),) for g in netlist.gates)
     assert {g.output for g in netlist.gates} == {"10", "11", "16", "19", "22", "23"}
 

@@ -12,9 +12,9 @@ outputs at every step.  Two independent checks:
   exact, and it returns the shortest distinguishing input sequence.  It is feasible when
   inputs and reachable states are few (``2**inputs * states`` rows per step).
 
->>> from catlearn.netlist.blif import parse_blif
+>>> from catlearn.netlist.blif import from_blif
 >>> def toggle(init):
-...     return parse_blif(f".model t\\n.inputs t\\n.outputs q\\n.latch d q {init}\\n"
+...     return from_blif(f".model t\\n.inputs t\\n.outputs q\\n.latch d q {init}\\n"
 ...                       ".names t q d\\n01 1\\n10 1\\n")
 >>> bounded_counterexample(toggle(0), toggle(0), 8) is None
 True

@@ -22,8 +22,8 @@ A fit is **exact** only when the learned circuit agrees with the target on every
 training sequence, on fresh longer held-out sequences, and (when inputs and states are
 few) on every input sequence of ``cycles`` steps (:func:`~.seqequiv.bounded_counterexample`).
 
->>> from catlearn.netlist.blif import parse_blif
->>> toggle = parse_blif(".model t\n.inputs t\n.outputs q\n.latch d q 0\n.names t q d\n01 1\n10 1\n")
+>>> from catlearn.netlist.blif import from_blif
+>>> toggle = from_blif(".model t\n.inputs t\n.outputs q\n.latch d q 0\n.names t q d\n01 1\n10 1\n")
 >>> result = learn_sequential(toggle, seed=0, n_sequences=64, length=6)
 >>> result.exact, result.state_bits, result.netlist.outputs
 (True, 1, ('q',))

@@ -10,8 +10,8 @@ Laws (``tests/test_sequential.py``): simulating a netlist equals unrolling its
 stateful map (:func:`stateful`) in Z2; every zoo target agrees with an independent Python
 definition.
 
->>> from catlearn.netlist.blif import parse_blif
->>> toggle = parse_blif('''
+>>> from catlearn.netlist.blif import from_blif
+>>> toggle = from_blif('''
 ... .model toggle
 ... .inputs t
 ... .outputs q

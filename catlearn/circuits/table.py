@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catlearn.netlist.blif import read_blif
+from catlearn.netlist.blif import load_blif
 from catlearn.netlist.netlist import Netlist
 from catlearn.packing import pack, truth_table_inputs
 
@@ -48,7 +48,7 @@ class Table:
         ('x0', 'x1')
         """
         if isinstance(target, (str, Path)):
-            target = read_blif(target)
+            target = load_blif(target)
         if isinstance(target, Netlist):
             return Table._make(target.name, target.inputs, target.outputs,
                                truth_table_inputs(len(target.inputs)),

@@ -36,7 +36,7 @@ import numpy as np
 from catlearn.cli import circuit_fit, circuit_sequential
 from pathlib import Path
 
-from catlearn.netlist.blif import read_blif, save_blif
+from catlearn.netlist.blif import load_blif, save_blif
 from catlearn.circuits.learn import learn
 from catlearn.circuits.search import METHODS
 from catlearn.netlist.netlist import Netlist, check_same_ports
@@ -93,7 +93,7 @@ def _file(path, what: str = "a BLIF file") -> str:
 
 
 def _read(path):
-    return read_blif(_file(path))
+    return load_blif(_file(path))
 
 
 def run_learn(args) -> int:

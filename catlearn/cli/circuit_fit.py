@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from catlearn.circuits import classifier
-from catlearn.netlist.blif import read_blif, save_blif
+from catlearn.netlist.blif import load_blif, save_blif
 from catlearn.circuits.datasets import BUILTIN, bits_data, ceiling
 from catlearn.netlist.native import evaluator
-from catlearn.netlist.verilog import write_verilog
+from catlearn.netlist.verilog import to_verilog
 from catlearn.netlist.yosys import YosysError, yosys_available, yosys_equivalent
 from catlearn.data.csv import read_csv
 from catlearn.data.encode import Encoding, dumps
@@ -206,7 +206,7 @@ def write(circuit, net: LogicNetwork, data, accuracy: float, args) -> str:
         "layers": [list(layer) for layer in net.layers], "tau": net.tau,
         "test_accuracy": accuracy}))
     if args.verilog:
-        Path(args.verilog).write_text(write_verilog(circuit))
+        Path(args.verilog).write_text(to_verilog(circuit))
     return f"{args.out}, {sidecar}" + (f", {args.verilog}" if args.verilog else "")
 
 
@@ -241,7 +241,7 @@ def run_fit(args) -> int:
 
 def load_sidecar(blif: str):
     """The netlist and its sidecar's encoding, classes; they must agree on the inputs."""
-    circuit = read_blif(blif)
+    circuit = load_blif(blif)
     path = Path(blif).with_suffix(".json")
     if not path.exists():
         raise FileNotFoundError(f"{path}: the sidecar of {blif} is missing (written by "

@@ -51,8 +51,8 @@ def _sizes(spec: str, text: str) -> list[int]:
 def model_diagram(spec: str):
     """The diagram that a MODEL argument names."""
     if spec.lower().endswith(".blif"):
-        from catlearn.netlist import read_blif
-        return builtin.from_netlist(read_blif(spec))
+        from catlearn.netlist import load_blif
+        return builtin.from_netlist(load_blif(spec))
     kind, _, rest = spec.partition(":")
     args, _, activation = rest.partition(":")
     activation = activation or "relu"
@@ -72,8 +72,8 @@ def model_diagram(spec: str):
 def port_names(spec: str) -> tuple:
     """The names of a model's input and output wires; ``(None, None)`` to show types."""
     if spec.lower().endswith(".blif"):
-        from catlearn.netlist import read_blif
-        netlist = read_blif(spec)
+        from catlearn.netlist import load_blif
+        netlist = load_blif(spec)
         return list(netlist.inputs), list(netlist.outputs)
     kind, _, rest = spec.partition(":")
     if kind == "adder":

@@ -7,24 +7,24 @@ with yosys when it is installed. It depends on nothing of catlearn above the cor
 (numpy, :mod:`catlearn.packing` and the SVG display): learning lives in
 :mod:`catlearn.circuits`, which reads and writes netlists through this package.
 
->>> from catlearn.netlist import Netlist, parse_blif, write_blif
+>>> from catlearn.netlist import Netlist, from_blif, to_blif
 >>> half = Netlist.from_gates("half_adder", ("a", "b"), ("s", "cout"),
 ...                           [("s", "xor", ("a", "b")), ("cout", "and", ("a", "b"))])
 >>> half.truth_table().tolist()
 [[0, 0], [1, 0], [1, 0], [0, 1]]
->>> parse_blif(write_blif(half)) == half
+>>> from_blif(to_blif(half)) == half
 True
 """
 
-from catlearn.netlist.blif import BlifError, parse_blif, read_blif, save_blif, write_blif
+from catlearn.netlist.blif import BlifError, from_blif, load_blif, save_blif, to_blif
 from catlearn.netlist.cells import GATE_KINDS, Gate, NetlistError, gate
 from catlearn.netlist.netlist import Netlist
 from catlearn.packing import n_words, pack, truth_table_inputs, unpack
-from catlearn.netlist.verilog import verilog_names, write_verilog
+from catlearn.netlist.verilog import save_verilog, to_verilog, verilog_names
 from catlearn.netlist.yosys import YosysError, yosys_available, yosys_equivalent
 
 __all__ = [
     "BlifError", "GATE_KINDS", "Gate", "Netlist", "NetlistError", "YosysError", "gate",
-    "n_words", "pack", "parse_blif", "read_blif", "save_blif", "truth_table_inputs", "unpack",
-    "verilog_names", "write_blif", "write_verilog", "yosys_available", "yosys_equivalent",
+    "n_words", "pack", "from_blif", "load_blif", "save_blif", "truth_table_inputs", "unpack",
+    "save_verilog", "to_blif", "to_verilog", "verilog_names", "yosys_available", "yosys_equivalent",
 ]

@@ -12,9 +12,9 @@ Signals may be used before they are defined; gates come out in topological order
 Every problem is a :class:`BlifError` whose message starts with ``file:line:``; the parser
 never raises anything else, whatever the text, and runs in time linear in the text.
 
-Laws: ``parse_blif(write_blif(n)) == n`` for every netlist ``n``.
+Laws: ``from_blif(to_blif(n)) == n`` for every netlist ``n``.
 
->>> n = parse_blif('''
+>>> n = from_blif('''
 ... .model and2
 ... .inputs a b
 ... .outputs y
@@ -24,15 +24,15 @@ Laws: ``parse_blif(write_blif(n)) == n`` for every netlist ``n``.
 ... ''')
 >>> n.truth_table().ravel().tolist()
 [0, 0, 0, 1]
->>> parse_blif(write_blif(n)) == n
+>>> from_blif(to_blif(n)) == n
 True
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from catlearn.files import write_atomic
 
 from catlearn.netlist.netlist import Gate, Latch, Netlist, NetlistError
 
@@ -233,7 +233,7 @@ class _Parser:
             raise self.error(line, error.detail, error.signal) from None
 
 
-def parse_blif(text: str, filename: str = "<string>") -> Netlist:
+def from_blif(text: str, filename: str = "<string>") -> Netlist:
     """Parse a BLIF text (combinational, or sequential with latches) into a :class:`Netlist`.
 
     Args:
@@ -243,7 +243,7 @@ def parse_blif(text: str, filename: str = "<string>") -> Netlist:
     Raises:
         BlifError: any malformed, sequential or hierarchical input.
 
-    >>> parse_blif(".model c\\n.outputs one\\n.names one\\n1\\n").truth_table().tolist()
+    >>> from_blif(".model c\\n.outputs one\\n.names one\\n1\\n").truth_table().tolist()
     [[1]]
     """
     parser = _Parser(filename)
@@ -252,13 +252,13 @@ def parse_blif(text: str, filename: str = "<string>") -> Netlist:
     return parser.finish()
 
 
-def read_blif(path) -> Netlist:
+def load_blif(path) -> Netlist:
     """Read a BLIF file (UTF-8) into a :class:`Netlist`; errors name the file and line.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "buf.blif")
     >>> save_blif(Netlist.from_gates("buf", "a", "y", [("y", "buf", "a")]), path)
-    >>> read_blif(path).name
+    >>> load_blif(path).name
     'buf'
     """
     data = Path(path).read_bytes()
@@ -268,7 +268,7 @@ def read_blif(path) -> Netlist:
         line = data[:error.start].count(b"\n") + 1
         raise BlifError(str(path), line, f"not UTF-8 text (byte {data[error.start]:#04x} "
                                          f"at offset {error.start})") from None
-    return parse_blif(text, str(path))
+    return from_blif(text, str(path))
 
 
 def _wrapped(head: str, names, width: int = 78) -> list[str]:
@@ -282,14 +282,14 @@ def _wrapped(head: str, names, width: int = 78) -> list[str]:
     return lines + [current]
 
 
-def write_blif(netlist: Netlist, comment: str = "") -> str:
+def to_blif(netlist: Netlist, comment: str = "") -> str:
     """BLIF text of a netlist: ``.model``, ``.inputs``, ``.outputs``, one ``.names`` per gate.
 
     Args:
         netlist: the circuit.
         comment: optional text written first, each of its lines as a ``#`` comment.
 
-    >>> print(write_blif(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")])), end="")
+    >>> print(to_blif(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")])), end="")
     .model inv
     .inputs a
     .outputs y
@@ -314,7 +314,7 @@ def write_blif(netlist: Netlist, comment: str = "") -> str:
 def save_blif(netlist: Netlist, path, comment: str = "") -> None:
     """Write a netlist to ``path`` atomically (temporary file, then ``os.replace``).
 
-    ``comment`` is written first as ``#`` lines, as in :func:`write_blif`.
+    ``comment`` is written first as ``#`` lines, as in :func:`to_blif`.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "inv.blif")
@@ -322,12 +322,4 @@ def save_blif(netlist: Netlist, path, comment: str = "") -> None:
     >>> open(path).readline()
     '.model inv\\n'
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(write_blif(netlist, comment))
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, to_blif(netlist, comment))

@@ -2,7 +2,7 @@
 
 Names that are legal Verilog identifiers and not keywords are kept; other printable-ASCII
 names become escaped identifiers (``\\22 ``, ``\\a[0] ``), which yosys reads back as the
-same name that ``read_blif`` gives, so ports match in equivalence checks. Characters outside
+same name that ``load_blif`` gives, so ports match in equivalence checks. Characters outside
 printable ASCII are spelled ``_uXXXX_``. An on-set cover becomes ``t1 | t2 | ...``, an
 off-set cover ``~(t1 | t2 | ...)``, where each term is an AND of literals.
 
@@ -11,7 +11,7 @@ Latches become registers with their reset value as initial value (``reg q = 1'b0
 named clock, or a new input port ``clk`` (``clk_1``, ... if taken) for global-clock latches.
 
 >>> from catlearn.netlist.netlist import Netlist
->>> print(write_verilog(Netlist.from_gates("c", ("1", "b"), "y",
+>>> print(to_verilog(Netlist.from_gates("c", ("1", "b"), "y",
 ...                                        [("y", "nand", ("1", "b"))])), end="")
 module c (\\1 , b, y);
   input \\1 , b;
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from catlearn.files import write_atomic
 from catlearn.netlist.netlist import Gate, Netlist, NetlistError
 
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*\Z")
@@ -119,14 +120,14 @@ def _expression(g: Gate, spelled: dict[str, str]) -> str:
     return f"~({sop})" if g.is_offset else sop
 
 
-def write_verilog(netlist: Netlist) -> str:
+def to_verilog(netlist: Netlist) -> str:
     """Structural Verilog-2005 module of a netlist, readable by yosys ``read_verilog``.
 
     Raises:
         NetlistError: an output that is also a primary input (Verilog needs distinct ports).
 
     >>> from catlearn.netlist.netlist import Netlist
-    >>> text = write_verilog(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")]))
+    >>> text = to_verilog(Netlist.from_gates("inv", "a", "y", [("y", "not", "a")]))
     >>> "assign y = (~a);" in text
     True
     """
@@ -153,3 +154,8 @@ def write_verilog(netlist: Netlist) -> str:
               for g in netlist.gates]
     lines.append("endmodule")
     return "\n".join(lines) + "\n"
+
+
+def save_verilog(netlist: Netlist, path) -> None:
+    """Write :func:`to_verilog` of ``netlist`` to ``path`` atomically."""
+    write_atomic(path, to_verilog(netlist))

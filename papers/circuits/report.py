@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from catlearn.netlist import read_blif, yosys_available, yosys_equivalent
+from catlearn.netlist import load_blif, yosys_available, yosys_equivalent
 from catlearn.netlist.simplify import simplify
 from catlearn.circuits.learn import learn
 
@@ -59,7 +59,7 @@ def two_input_gates(netlist) -> int:
 def run_one(name: str, method: str, seed: int, steps: int | None,
             time_limit: float | None = None) -> dict:
     """One fit; ``method`` is ``rda``, ``relaxed`` or ``rda-xor`` (RDA with XOR votes)."""
-    target = read_blif(ROOT / "circuits" / f"{name}.blif")
+    target = load_blif(ROOT / "circuits" / f"{name}.blif")
     start, cpu = time.perf_counter(), time.process_time()
     base, _, vote = method.partition("-")
     result = learn(target, base, seed=seed, steps=steps, vote=vote or "greedy",
@@ -90,7 +90,7 @@ def table(results: dict, circuits, methods) -> str:
     rule = "|" + "---|" * (3 + 4 * len(methods) + 1)
     lines = [head, rule]
     for name in circuits:
-        zoo = read_blif(ROOT / "circuits" / f"{name}.blif")
+        zoo = load_blif(ROOT / "circuits" / f"{name}.blif")
         cells = " | ".join(cell(results[name, m]) for m in methods)
         lines.append(f"| {name} | {len(zoo.inputs)}/{len(zoo.outputs)} | "
                      f"{two_input_gates(simplify(zoo))} | {cells} | {PEERS.get(name, '')} |")
