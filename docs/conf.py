@@ -89,8 +89,10 @@ def copy_notebooks():
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
     books = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    for book in books:
-        shutil.copy(book, target / book.name)
+    for book in books:  # the notebooks link ../docs/conventions.md, one folder up here
+        text = book.read_text(encoding="utf-8")
+        (target / book.name).write_text(text.replace("../docs/conventions.md",
+                                                     "../conventions.md"), encoding="utf-8")
     entries = "\n".join(book.stem for book in books)
     (target / "index.md").write_text(
         "# Notebooks\n\nEach notebook teaches one idea of the papers; they are executed by "
