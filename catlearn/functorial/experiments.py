@@ -31,31 +31,35 @@ from catlearn.functorial.training import Game, array_sampler, uniform_sampler
 PIXELS = 64
 LATENT = 1
 SKIP = 4.0
+def _pixel_param() -> smooth.Real:
+    return smooth.Real((PIXELS,), batched=False)
 
 
-def generator(hidden: int) -> Para:
-    """``(s, net; x) |-> sigmoid(net(x) + s * x)``: a perceptron with a pixelwise skip.
+def generator(hidden: int = 0) -> Para:
+    """``(s, b; x) |-> sigmoid(s * x + b)``, pixel by pixel: a local generator.
 
-    The skip (a scale ``s`` per pixel, from zero) is the inductive bias that CycleGAN's
-    residual generators have and a bare perceptron lacks: without it the cycle is closed
-    just as well by a permutation of the digits.
+    CycleGAN's generators are convolutional: each output pixel sees a small neighbourhood
+    of the input, which is the inductive bias that keeps a digit's shape in place.  This is
+    the smallest such generator, a receptive field of one pixel (a 1x1 convolution with a
+    weight per pixel).  A perceptron generator closes the cycle ``g . f = id`` just as well
+    by a permutation of the digits, and then keeps no content at all (the papers README
+    gives the numbers).  ``hidden`` is unused, kept for a uniform signature.
     """
-    net = layers.sequential(layers.dense(PIXELS, hidden, "relu"), layers.dense(hidden, PIXELS))
-    scale, pixel = smooth.Real((PIXELS,), batched=False), smooth.real(PIXELS)
-    squash = smooth.sigmoid(PIXELS)
-    return Para(Ty(scale) @ net.param, trace(
-        Ty(scale) @ net.param @ Ty(pixel),
-        lambda s, *v: squash(wires(net.f(*v))[0] + s * v[-1]), net.backend))
+    p, x = _pixel_param(), smooth.real(PIXELS)
+    squash, shift = smooth.sigmoid(PIXELS), smooth.bias(PIXELS)
+    return Para(Ty(p, p), trace(Ty(p, p) @ Ty(x),
+                                lambda s, b, v: squash(*wires(shift(b, s * v))),
+                                smooth.backend))
 
 
-def generator_init(hidden: int):
-    """Initial parameters of :func:`generator`: near the identity, ``sigmoid(4 x - 2)``
-    (``s = 4``, output bias ``-2``), as CycleGAN's residual generators start."""
-    net = layers.sequential(layers.dense(PIXELS, hidden, "relu"), layers.dense(hidden, PIXELS))
-
+def generator_init(hidden: int = 0, skip: float = 0.0):
+    """Initial parameters of :func:`generator`: ``s = skip`` plus a little noise and
+    ``b = -skip / 2``: with ``skip = 0`` a grey image, favouring neither domain (for
+    inversion, which changes every pixel); with ``skip = 4``, about the identity
+    ``sigmoid(4 x - 2)`` (for inserting and deleting an object, which change few pixels)."""
     def init(seed):
-        *weights, out_bias = layers.init(net, seed=seed)
-        return (np.full(PIXELS, SKIP), *weights, out_bias - SKIP / 2)
+        noise = 0.1 * np.random.default_rng(seed).normal(size=PIXELS)
+        return (skip + noise, np.full(PIXELS, -skip / 2))
     return init
 
 
@@ -65,33 +69,58 @@ def discriminator(hidden: int = 32) -> Para:
 
 
 def cycle_architecture(hidden: int = 64) -> Architecture:
-    """CycleGAN's schema sent to two perceptrons ``f, g : R^64 -> R^64``."""
+    """CycleGAN's schema sent to two local generators ``f, g : R^64 -> R^64``."""
     return Architecture(cycle_schema(), {"A": smooth.real(PIXELS), "B": smooth.real(PIXELS)},
                         {"f": generator(hidden), "g": generator(hidden)},
                         {"f": generator_init(hidden), "g": generator_init(hidden)})
 
 
 def _deleter(hidden: int) -> Para:
-    """``R^64 -> R^64 @ R^1``: a trunk copied into an image head and a latent head."""
-    trunk = layers.dense(PIXELS, hidden, "relu")
-    copy = Para(Ty(), Map.copy(trunk.cod, trunk.backend))
-    heads = layers.dense(hidden, PIXELS, "sigmoid") @ layers.dense(hidden, LATENT, "sigmoid")
-    return trunk >> copy >> heads
+    """``R^64 -> R^64 @ R^1``: the image head local (:func:`generator`), the latent head a
+    perceptron reading the whole image (where the object is)."""
+    latent = layers.sequential(layers.dense(PIXELS, hidden, "relu"),
+                               layers.dense(hidden, LATENT, "sigmoid"))
+    copy = Para(Ty(), Map.copy(Ty(smooth.real(PIXELS)), smooth.backend))
+    return copy >> (generator() @ latent)
+
+
+def _deleter_init(hidden: int):
+    latent = layers.sequential(layers.dense(PIXELS, hidden, "relu"),
+                               layers.dense(hidden, LATENT, "sigmoid"))
+
+    def init(seed):
+        return (*generator_init(skip=SKIP)(seed), *layers.init(latent, seed=seed))
+    return init
 
 
 def _inserter(hidden: int) -> Para:
-    """``R^64 @ R^1 -> R^64``: both inputs projected, added, then one perceptron layer."""
-    project = layers.linear(PIXELS, hidden) @ layers.linear(LATENT, hidden)
-    add = Para(Ty(), smooth.adder(hidden))
-    return layers.chain(project, add, layers.bias(hidden), layers.relu(hidden),
-                        layers.dense(hidden, PIXELS, "sigmoid"))
+    """``R^64 @ R^1 -> R^64``: ``sigmoid(s * o + b + V z)``, local in the image ``o``, the
+    latent code ``z`` drawn by a linear map ``V`` (where to draw the object)."""
+    p, x = _pixel_param(), smooth.real(PIXELS)
+    v = smooth.Real((PIXELS, LATENT), batched=False)
+    squash, shift = smooth.sigmoid(PIXELS), smooth.bias(PIXELS)
+    draw = smooth.linear(LATENT, PIXELS)
+    return Para(Ty(p, p, v), trace(
+        Ty(p, p, v) @ Ty(x, smooth.real(LATENT)),
+        lambda s, b, w, o, z: squash(*wires(shift(b, s * o + wires(draw(w, z))[0]))),
+        smooth.backend))
+
+
+def _inserter_init(hidden: int):
+    def init(seed):
+        r = np.random.default_rng(seed)
+        s, b = generator_init(skip=SKIP)(seed)
+        return (s, b, 0.1 * r.normal(size=(PIXELS, LATENT)))
+    return init
 
 
 def insertion_architecture(hidden: int = 64) -> Architecture:
-    """The product schema ``delete : W -> O * Z``, ``insert : O * Z -> W`` as perceptrons."""
+    """The product schema ``delete : W -> O * Z``, ``insert : O * Z -> W``: local image maps,
+    the latent code read and drawn by perceptrons."""
     types = {"W": smooth.real(PIXELS), "O": smooth.real(PIXELS), "Z": smooth.real(LATENT)}
     return Architecture(insertion_schema(), types,
-                        {"delete": _deleter(hidden), "insert": _inserter(hidden)})
+                        {"delete": _deleter(hidden), "insert": _inserter(hidden)},
+                        {"delete": _deleter_init(hidden), "insert": _inserter_init(hidden)})
 
 
 @dataclass(frozen=True, eq=False)
