@@ -8,7 +8,8 @@ the generators their meaning.
 The core and the backends load with the package; the layers, learning,
 diagrams and circuits load on first use (``catlearn.fit``,
 ``catlearn.interpret``, ``catlearn.diagrams``, ...), so ``import catlearn``
-never loads the circuit I/O (BLIF, Verilog, yosys) nor DisCoPy.
+never loads the circuit I/O (BLIF, Verilog, yosys), DisCoPy nor sympy
+(``catlearn.symbolic`` loads on first use).
 
 >>> import catlearn
 >>> catlearn.interpret.__module__
@@ -21,14 +22,15 @@ from catlearn.core import Generator, Map, Ty, then, tensor, trace
 from catlearn.derivative import D, R, dagger
 from catlearn.lens import Lens
 from catlearn.para import Para
-from catlearn import smooth, symbolic, z2
+from catlearn import smooth, z2
 
 _LAZY = {  # name -> (module, attribute or None for the module itself)
+    "symbolic": ("catlearn.symbolic", None),  # sympy: a second to import
     "layers": ("catlearn.layers", None),
     "learning": ("catlearn.learning", None),
     "fit": ("catlearn.learning", "fit"),
-    "save": ("catlearn.learning.saving", "save"),
-    "load": ("catlearn.learning.saving", "load"),
+    "save": ("catlearn.learning.checkpoint", "save"),
+    "load": ("catlearn.learning.checkpoint", "load"),
     "diagrams": ("catlearn.diagrams", None),
     "interpret": ("catlearn.diagrams", "interpret"),
     "circuits": ("catlearn.circuits", None),

@@ -141,6 +141,50 @@ class Para:
     def __call__(self, *args):
         return self.f(*args)
 
+    def bind(self, params) -> "Bound":
+        """The model with its parameters fixed: a function of the data inputs.
+
+        >>> import numpy as np
+        >>> from catlearn import smooth
+        >>> Para.of(smooth.linear(2, 1)).bind([np.array([[1.0, 2.0]])])(np.ones((3, 2)))
+        array([[3.],
+               [3.],
+               [3.]])
+        """
+        params = tuple(params)
+        if len(params) != len(self.param):
+            raise TypeError(f"{self!r} has {len(self.param)} parameter wires ({self.param}), "
+                            f"got {len(params)} parameters")
+        for k, (w, p) in enumerate(zip(self.param, params)):
+            shape = getattr(w, "shape", None)
+            if shape is not None and getattr(p, "shape", shape) != shape:
+                raise TypeError(f"parameter {k} ({w!r}) needs shape {shape}, got {p.shape}")
+        return Bound(self, params)
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    """A parametrised map with its parameters given: ``Bound(model, params)(*xs)`` is
+    ``model(*params, *xs)``, one array when the model has one output wire, else a tuple."""
+
+    para: Para
+    params: tuple
+
+    @property
+    def dom(self) -> Ty:
+        return self.para.dom
+
+    @property
+    def cod(self) -> Ty:
+        return self.para.cod
+
+    def __repr__(self) -> str:
+        return f"{self.para!r}.bind(...)"
+
+    def __call__(self, *xs):
+        out = self.para.f(*self.params, *xs)
+        return out[0] if len(out) == 1 else tuple(out)
+
 
 class Parametrised:
     """What every view of a named parametrised map reads off its ``para``: ``param``,

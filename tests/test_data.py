@@ -115,8 +115,9 @@ def test_shipped_iris_file_is_byte_identical_to_ucis():
     [
         ("5.1,3.5,1.4,0.2,Iris-setosa\n4.9,3.0,x,0.2,Iris-setosa\n", "line 2, column 3: expected a number, got 'x'"),
         ("5.1,3.5,1.4,Iris-setosa\n", "line 1: expected 5 comma-separated fields"),
-        ("\n5.1,3.5,1.4,nan,Iris-setosa\n", "line 2, column 4: expected a finite number"),
-        ("\n\n", "no data rows"),
+        ("\n5.1,3.5,1.4,nan,Iris-setosa\n", "line 2, column 4: missing value"),
+        ("5.1,3.5,1.4,0.2,Iris-setosa\n5.1,3.5,1.4,Iris-setosa\n", "line 2: 4 fields, but the first row has 5"),
+        ("\n\n", "the file is empty (expected data rows)"),
     ],
 )
 def test_iris_parse_errors_name_file_line_and_expectation(tmp_path, content, expected):

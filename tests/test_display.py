@@ -21,11 +21,11 @@ from test_diagrams import gate_circuits, smooth_diagrams
 
 from catlearn import Lens, Para, display, smooth
 from catlearn.learning import training
+from catlearn.cli import draw as cli
 from catlearn.netlist import Netlist, gate, load_blif
 from catlearn.diagrams import (
     Param,
     adder_diagram,
-    cli,
     dense_diagram,
     draw,
     from_netlist,

@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from catlearn.errors import DataError
 from catlearn.learning.history import History
-from catlearn.learning.perceptron import MLP, init_params
-from catlearn.learning.saving import Scaling, load, save
+from catlearn.layers import init
+from catlearn.learning.checkpoint import Scaling, load, save
+from catlearn.learning.perceptron import MLP
 
 EXAMPLES = 10_000
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -119,7 +120,7 @@ def test_the_idx_reader_ends_in_an_array_or_a_data_error(file, limit):
 def _valid_checkpoint() -> bytes:
     spec = MLP((2, 3, 2))
     path = WORK / "valid.npz"
-    save(path, spec, init_params(spec.build()), scaling=Scaling([0.0, 1.0], [1.0, 2.0]),
+    save(path, spec, init(spec.build(), 0), scaling=Scaling([0.0, 1.0], [1.0, 2.0]),
          history=History().then(loss=0.5), epoch=1, dataset="iris")
     return path.read_bytes()
 
@@ -169,10 +170,10 @@ def test_the_checkpoint_loader_ends_in_a_model_or_a_data_error(data):
 @given(st.lists(st.one_of(st.sampled_from(["1,2", "0.5,-3e2", "# c", "", "nan,1", "1,2,3",
                                            "inf,0", " 4 , 5 "]), st.text(max_size=12)),
                 max_size=8))
-def test_the_predict_csv_reader_ends_in_a_table_or_a_data_error(lines):
-    from catlearn.cli.predict import parse_csv_text
+def test_the_headerless_csv_reader_ends_in_numbers_or_a_data_error(lines):
+    from catlearn.data.csv import parse_csv
     try:
-        table = parse_csv_text("\n".join(lines), "fuzzed.csv")
+        table = parse_csv("\n".join(lines), "fuzzed.csv", header=False).numbers()
     except DataError:
         return
     assert table.ndim == 2 and np.all(np.isfinite(table))

@@ -1,4 +1,9 @@
-"""``catlearn train {iris,digits,mnist}``: train a perceptron, print its test accuracy.
+"""``catlearn train {iris,digits,mnist,FILE.csv}``: train a perceptron, print its test accuracy.
+
+A CSV file is read by :mod:`catlearn.data.csv` (a header row, or none: columns ``1``,
+``2``, ...); ``--label COL`` names the class column (default: the last), every other
+column is a numeric feature.  The test accuracy is measured on ``--test T.csv``, or on
+a stratified 20 % split of the file.
 
 Progress goes to stderr; stdout says what was trained and ends with the line
 ``test accuracy: 0.xxxx``.  Every setting has a per-data-set default (``DEFAULTS``),
@@ -18,15 +23,17 @@ sizes) or ``linear`` (softmax regression).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
 from catlearn import data as datasets
+from catlearn.cli import flags
+from catlearn.files import check_writable
+from catlearn.layers import init
 from catlearn.learning import checkpoint as checkpoints, loss as losses, optim
+from catlearn.learning.checkpoint import Scaling, spec_of
 from catlearn.learning.fit import evaluate, fit
-from catlearn.learning.perceptron import HIDDEN, MLP, init_params
-from catlearn.learning.saving import Scaling, spec_of
+from catlearn.learning.perceptron import ACTIVATIONS, MLP
 
 DEFAULTS = {
     "iris": dict(model="mlp:16", optimizer="adam", lr=0.01, epochs=50, batch_size=16,
@@ -35,41 +42,48 @@ DEFAULTS = {
                    scaling="standardise", weight_decay=0.003),
     "mnist": dict(model="mlp:128", optimizer="adam", lr=0.001, epochs=3, batch_size=64,
                   scaling=None, weight_decay=0.0),
+    "csv": dict(model="mlp:32", optimizer="adam", lr=0.01, epochs=50, batch_size=32,
+                scaling="standardise", weight_decay=0.0),
 }
 TEST_FRACTION = 0.2  # iris and digits; MNIST has its own test set
 DEFAULT_SEED, DEFAULT_LOSS = 1, "softmax_cross_entropy"
 SCALINGS = ("standardise", None)
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``train`` to the top-level ``catlearn`` parser."""
     p = subparsers.add_parser("train", help="train a classifier and print its test accuracy",
                               description=__doc__.splitlines()[0])
-    p.add_argument("dataset", choices=sorted(DEFAULTS))
+    p.add_argument("dataset", metavar="DATA", help="iris, digits, mnist or a CSV file")
+    p.add_argument("--label", metavar="COL", help="with a CSV file: the class column "
+                   "(a name, or a number 1.. without a header row; default: the last)")
+    p.add_argument("--test", metavar="T.csv", help="with a CSV file: measure the test "
+                   "accuracy here (default: a stratified 20%% split of DATA)")
     p.add_argument("--model", help="mlp:H1,H2,...[:activation] or linear "
                    f"(default per data set: {_defaults('model')})")
     p.add_argument("--optimizer", choices=sorted(optim.OPTIMIZERS),
                    help=f"default per data set: {_defaults('optimizer')}")
     p.add_argument("--loss", choices=sorted(losses.LOSSES),
                    help=f"default: {DEFAULT_LOSS}")
-    p.add_argument("--epochs", type=int, help=f"default: {_defaults('epochs')}")
-    p.add_argument("--batch-size", type=int, help=f"default: {_defaults('batch_size')}")
-    p.add_argument("--lr", type=float, help=f"learning rate; default: {_defaults('lr')}")
-    p.add_argument("--weight-decay", type=float, metavar="WD", help="L2 penalty WD |p|^2 / 2 "
+    p.add_argument("--epochs", type=flags.positive_int, help=f"default: {_defaults('epochs')}")
+    p.add_argument("--batch-size", type=flags.positive_int, help=f"default: {_defaults('batch_size')}")
+    p.add_argument("--lr", type=flags.positive_float, help=f"learning rate; default: {_defaults('lr')}")
+    p.add_argument("--weight-decay", type=flags.non_negative_float, metavar="WD", help="L2 penalty WD |p|^2 / 2 "
                    f"(optax add_decayed_weights); default: {_defaults('weight_decay')}")
-    p.add_argument("--seed", type=int, help="seed of the split, the initial "
+    p.add_argument("--seed", type=flags.non_negative_int, help="seed of the split, the initial "
                    f"parameters and the shuffling (default: {DEFAULT_SEED})")
     p.add_argument("--save", metavar="PATH", help="checkpoint (.npz) rewritten after every epoch")
     p.add_argument("--resume", metavar="PATH", help="continue from this checkpoint")
     p.add_argument("--plot", metavar="FILE", help="save the loss and accuracy curves here")
     p.add_argument("--data-dir", metavar="DIR", help="folder of the MNIST idx files "
                    "(default: $CATLEARN_DATA)")
-    p.add_argument("--limit", type=int, metavar="N", help="train on the first N training "
+    p.add_argument("--limit", type=flags.positive_int, metavar="N", help="train on the first N training "
                    "examples only (quick runs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
                    help="numpy, or jax (XLA; needs pip install 'catlearn[jax]')")
-    p.add_argument("--devices", type=int, metavar="N", help="with --backend jax: shard each "
+    p.add_argument("--devices", type=flags.positive_int, metavar="N", help="with --backend jax: shard each "
                    "batch over N JAX devices (data parallel)")
     p.set_defaults(func=run)
     return p
@@ -77,6 +91,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def _defaults(key: str) -> str:
     return ", ".join(f"{name} {settings[key]}" for name, settings in DEFAULTS.items())
+
+
+def _kind(dataset: str) -> str:
+    """``iris``, ``digits``, ``mnist``, or ``csv`` for a file."""
+    if dataset in DEFAULTS and dataset != "csv":
+        return dataset
+    if dataset.lower().endswith(".csv") or Path(dataset).is_file():
+        return "csv"
+    raise ValueError(f"unknown data {dataset!r}: give iris, digits, mnist or a CSV file")
 
 
 def parse_model(spec: str) -> tuple[tuple[int, ...], str]:
@@ -92,20 +115,48 @@ def parse_model(spec: str) -> tuple[tuple[int, ...], str]:
         raise ValueError(f"--model {spec!r}: hidden sizes must be integers, "
                          "like mlp:64,32") from None
     activation = parts[2] if len(parts) == 3 else "relu"
-    if activation not in HIDDEN:
+    if activation not in ACTIVATIONS:
         raise ValueError(f"--model {spec!r}: unknown activation {activation!r}; "
-                         f"choose one of {HIDDEN}")
+                         f"choose one of {ACTIVATIONS}")
     return hidden, activation
 
 
+def read_table(path, label: str | None, test=None) -> tuple:
+    """``(train, test or None, columns)`` of a CSV file: numeric features, the label
+    column's classes (sorted) as indices; the test file is read against those classes.
+    ``columns`` is what ``catlearn predict`` needs to read a file as training did."""
+    table = datasets.read_csv(path, header=None)
+    label = table.columns[-1] if label is None else label
+    features = tuple(c for c in table.columns if c != label)
+    y, classes = table.labels(label)
+    name = Path(path).stem
+    train = datasets.Dataset(table.numbers(features), y, classes, name)
+    columns = {"label": label, "classes": list(classes), "features": list(features)}
+    if test is None:
+        return train, None, columns
+    held = datasets.read_csv(test, header=None)
+    if held.columns != table.columns:
+        raise ValueError(f"--test {test} has columns {', '.join(held.columns)}; {path} has "
+                         f"{', '.join(table.columns)}")
+    return train, datasets.Dataset(held.numbers(features), held.labels(label, classes)[0],
+                                   classes, Path(test).stem), columns
+
+
 def load(name: str, seed: int, data_dir=None, limit: int | None = None,
-         scaling: str | None = None):
+         scaling: str | None = None, label: str | None = None, test_file=None):
     """``(train, test, scaling)``: pairs ``(x, y)``, features flattened and scaled by
     ``scaling`` (``"standardise"``: per-feature statistics of the training split; ``None``:
-    as loaded); ``limit`` keeps the first training examples only."""
+    as loaded); ``limit`` keeps the first training examples only.  A CSV file's columns
+    (:func:`read_table`) come fourth, an empty dict for the named data sets."""
+    columns = {}
     if name == "mnist":
         train = datasets.load_mnist(data_dir, "train", limit)
         test = datasets.load_mnist(data_dir, "test")
+    elif _kind(name) == "csv":
+        train, test, columns = read_table(name, label, test_file)
+        if test is None:
+            train, test = train.split(TEST_FRACTION, seed=seed)
+        train = train.subset(slice(limit), train.name)
     else:
         train, test = datasets.load(name).split(TEST_FRACTION, seed=seed)
         train = train.subset(slice(limit), train.name)
@@ -115,29 +166,29 @@ def load(name: str, seed: int, data_dir=None, limit: int | None = None,
     scale = Scaling.standardise(x) if scaling == "standardise" else None
     if scale is not None:
         x, x_test = scale(x), scale(x_test)
-    return (x, train.y), (x_test, test.y), scale
+    return (x, train.y), (x_test, test.y), scale, columns
 
 
 def _check_flags(args) -> None:
-    """Refuse counts that cannot run, naming the flag."""
-    for flag, value, least in (("--epochs", args.epochs, 1), ("--batch-size", args.batch_size, 1),
-                               ("--limit", args.limit, 1), ("--seed", args.seed, 0)):
-        if value is not None and value < least:
-            kind = "positive" if least else "non-negative"
-            raise ValueError(f"{flag} must be a {kind} integer, got {value}")
-    for flag, value, kind in (("--lr", args.lr, "positive"),
-                              ("--weight-decay", args.weight_decay, "non-negative")):
-        if value is not None and not (math.isfinite(value) and value >= 0
-                                      and (value > 0 or kind == "non-negative")):
-            raise ValueError(f"{flag} must be a {kind} number, got {value}")
-    for flag, path in (("--resume", args.resume), ("--save", args.save), ("--plot", args.plot)):
-        if path is not None and Path(path).is_dir():
-            raise ValueError(f"{flag} {path} is a directory; expected a file")
+    """Refuse what cannot run before any work, naming the flag: every output path is
+    checked (``--save``, ``--plot``), inputs must be files, CSV flags need a CSV file."""
+    kind = _kind(args.dataset)
+    if kind != "csv" and (args.label is not None or args.test is not None):
+        raise ValueError(f"--label and --test go with a CSV file, not {args.dataset}")
+    if args.resume is not None and Path(args.resume).is_dir():
+        raise ValueError(f"--resume {args.resume} is a directory; expected a file")
+    for flag, path in (("--save", args.save), ("--plot", args.plot)):
+        if path is not None:
+            check_writable(path, flag)
+    if args.plot is not None and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise ValueError(f"--plot {args.plot}: the file must end in "
+                         f"{', '.join(PLOT_SUFFIXES)}")
+    flags.check_devices(args.backend, args.devices)
 
 
 def _settings(args, stored) -> dict:
     """Per-data-set defaults, then what a resumed checkpoint was trained with, then flags."""
-    settings = dict(DEFAULTS[args.dataset], seed=DEFAULT_SEED, loss=DEFAULT_LOSS)
+    settings = dict(DEFAULTS[_kind(args.dataset)], seed=DEFAULT_SEED, loss=DEFAULT_LOSS)
     if stored is not None:
         trained = stored.spec.get("train", {})
         if trained.get("dataset", args.dataset) != args.dataset:
@@ -188,22 +239,24 @@ def run(args) -> int:
     stored = checkpoints.read(args.resume) if args.resume else None
     settings = _settings(args, stored)
     _epochs_left(args, settings, stored)
-    (x, y), (x_test, y_test), scaling = load(args.dataset, settings["seed"], args.data_dir,
-                                             args.limit, settings["scaling"])
-    spec = _model(args, settings, stored, x.shape[1], int(max(y.max(), y_test.max())) + 1)
+    (x, y), (x_test, y_test), scaling, columns = load(
+        args.dataset, settings["seed"], args.data_dir, args.limit, settings["scaling"],
+        args.label, args.test)
+    n_out = len(columns["classes"]) if columns else int(max(y.max(), y_test.max())) + 1
+    spec = _model(args, settings, stored, x.shape[1], n_out)
     model = spec.build()
     print(f"{args.dataset}: {len(x)} training and {len(x_test)} test examples; model "
           f"{settings['model']} {model}; {settings['optimizer']} lr {settings['lr']}, "
           f"weight decay {settings['weight_decay']}, {settings['loss']}, batch "
           f"{settings['batch_size']}, {settings['epochs']} epochs")
     params, _, history = fit(
-        model, None if args.resume else init_params(model, settings["seed"]), (x, y),
+        model, None if args.resume else init(model, settings["seed"]), (x, y),
         loss=settings["loss"], optimizer=optim.named(settings["optimizer"], settings["lr"],
                                                      settings["weight_decay"]),
         epochs=settings["epochs"], batch_size=settings["batch_size"], seed=settings["seed"],
         validation=(x_test, y_test), progress=False if args.no_progress else None,
         checkpoint=args.save, resume=args.resume, backend=args.backend, devices=args.devices,
-        spec=spec_of(spec, scaling, dataset=args.dataset, **settings))
+        spec=spec_of(spec, scaling, dataset=args.dataset, **settings, **columns))
     if args.plot:
         from catlearn.learning.plot import plot_history
         plot_history(history, args.plot)

@@ -22,6 +22,7 @@ import numpy as np
 from catlearn.data.csv import Table, parse_csv, read_csv
 from catlearn.data.encode import Encoding, fit_array, fit_table, pixel_thresholds
 from catlearn.data.idx import idx_header, read_idx
+from catlearn.errors import DataError
 
 __all__ = [
     "Dataset", "load", "load_iris", "load_digits", "load_mnist", "load_mnist_raw",
@@ -120,34 +121,17 @@ class Dataset:
         return self.subset(~test, f"{self.name}/train"), self.subset(test, f"{self.name}/test")
 
 
-def _parse_number(field: str, where: str) -> float:
-    try:
-        value = float(field)
-    except ValueError:
-        raise ValueError(f"{where}: expected a number, got {field!r}") from None
-    if not np.isfinite(value):
-        raise ValueError(f"{where}: expected a finite number, got {field!r}")
-    return value
-
-
 def _read_iris(path: Path) -> Dataset:
-    """Parse a file in UCI's ``iris.data`` format: four numbers and a class name per line."""
-    rows, labels, classes = [], [], {}
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
-        fields = line.split(",")
-        if len(fields) != 5:
-            raise ValueError(
-                f"{path}, line {number}: expected 5 comma-separated fields (4 measurements and a "
-                f"class name), got {len(fields)}: {line!r}"
-            )
-        rows.append([_parse_number(f, f"{path}, line {number}, column {c + 1}") for c, f in enumerate(fields[:4])])
-        labels.append(classes.setdefault(fields[4].strip(), len(classes)))
-    if not rows:
-        raise ValueError(f"{path}: no data rows (expected lines like '5.1,3.5,1.4,0.2,Iris-setosa')")
+    """A file in UCI's ``iris.data`` format, through the CSV reader: no header, four
+    numbers and a class name per line."""
+    table = read_csv(path, header=False)
+    if len(table.columns) != 5:
+        raise DataError(f"{path}, line {table.line(0)}: expected 5 comma-separated fields "
+                        f"(4 measurements and a class name), got {len(table.columns)}")
+    classes = tuple(dict.fromkeys(table.column("5")))
+    labels, _ = table.labels("5", classes)
     name = "iris-uci" if path == IRIS_PATH else path.name
-    return Dataset(np.array(rows), np.array(labels), tuple(classes), name)
+    return Dataset(table.numbers(("1", "2", "3", "4")), labels, classes, name)
 
 
 def load_iris(source: str = "uci", path: str | Path | None = None) -> Dataset:

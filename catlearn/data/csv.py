@@ -1,8 +1,16 @@
-"""CSV tables with a header row, read strictly: every problem names its line and column.
+"""CSV tables, read strictly: every problem names its line and column.
 
-A :class:`Table` keeps every field as a string; what a column means (numbers, bits,
-categories, class labels) is decided by :mod:`catlearn.data.encode`.  Lines are
-numbered as in the file (the header is line 1).  Blank lines are skipped.
+The one CSV reader of catlearn: ``catlearn train``, ``predict``, ``circuit fit`` and the
+Iris loader all read through it.  A :class:`Table` keeps every field as a string; what a
+column means (numbers, bits, categories, class labels) is decided by the caller
+(:meth:`Table.numbers`, :meth:`Table.labels`, :mod:`catlearn.data.encode`).  Lines are
+numbered as in the file (the header is line 1).  Blank lines and lines starting with
+``#`` are skipped.  Without a header row (``header=False``, or ``header=None`` when no
+column has a name above numbers) the columns are named ``1``, ``2``, ... .
+
+>>> t = parse_csv("# sizes\\n1,2,a\\n3,4,b\\n", "x.csv", header=None)
+>>> t.columns, t.numbers(("1", "2")).tolist(), t.labels("3")[0].tolist()
+(('1', '2', '3'), [[1.0, 2.0], [3.0, 4.0]], [0, 1])
 
 >>> t = parse_csv("a,b,label\\n1,x,yes\\n2,y,no\\n", "demo.csv")
 >>> t.columns, t.column("a"), t.line(1)
@@ -36,6 +44,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     lines: tuple[int, ...]
+    header: bool = True
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -56,13 +65,32 @@ class Table:
 
     def where(self, row: int, name: str) -> str:
         """``source, line N, column 'name'``: where a field is, for messages."""
-        return f"{self.source}, line {self.lines[row]}, column {name!r}"
+        column = repr(name) if self.header else name
+        return f"{self.source}, line {self.lines[row]}, column {column}"
 
     def without(self, name: str) -> Table:
         """The table without column ``name``."""
         k = self.index(name)
         return Table(self.source, self.columns[:k] + self.columns[k + 1:],
-                     tuple(row[:k] + row[k + 1:] for row in self.rows), self.lines)
+                     tuple(row[:k] + row[k + 1:] for row in self.rows), self.lines, self.header)
+
+    def numbers(self, names=None) -> np.ndarray:
+        """Columns ``names`` (default: all) as a float64 array; a field that is not a
+        finite number is an error naming its line and column."""
+        names = self.columns if names is None else tuple(names)
+        ks = [self.index(name) for name in names]
+        out = np.empty((len(self.rows), len(ks)))
+        for r, row in enumerate(self.rows):
+            for c, k in enumerate(ks):
+                try:
+                    out[r, c] = float(row[k])
+                except ValueError:
+                    raise DataError(f"{self.where(r, names[c])}: expected a number, got "
+                                    f"{row[k]!r}") from None
+                if not np.isfinite(out[r, c]):
+                    raise DataError(f"{self.where(r, names[c])}: expected a finite number, "
+                                    f"got {row[k]!r}")
+        return out
 
     def labels(self, name: str, classes=None) -> tuple[np.ndarray, tuple[str, ...]]:
         """Class indices of column ``name`` and the class names (sorted, unless given).
@@ -87,44 +115,69 @@ def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
     """The non-blank records of ``text``, each with the file line it ends on."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return [(reader.line_num, row) for row in reader if any(f.strip() for f in row)]
+        return [(reader.line_num, row) for row in reader if any(f.strip() for f in row)
+                and not row[0].lstrip().startswith("#")]
     except csv.Error as error:
         raise DataError(f"{source}, line {reader.line_num}: not readable as CSV "
                         f"({error})") from None
 
 
-def parse_csv(text: str, source: str = "<csv>") -> Table:
-    """A :class:`Table` from CSV text; refuses empty, ragged or incomplete input."""
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_csv(text: str, source: str = "<csv>", header: bool | None = True) -> Table:
+    """A :class:`Table` from CSV text; refuses empty, ragged or incomplete input.
+
+    ``header``: the first row names the columns (``True``), or is data (``False``: the
+    columns are ``1``, ``2``, ...), or is a header when a column holds a name above
+    numbers (``None``).
+    """
     records = _records(text, source)
     if not records:
-        raise DataError(f"{source}: the file is empty (expected a header row and data rows)")
-    (_, header), body = records[0], records[1:]
-    header = tuple(h.strip() for h in header)
-    for k, name in enumerate(header):
+        raise DataError(f"{source}: the file is empty (expected "
+                        f"{'a header row and ' if header else ''}data rows)")
+    if header is None:  # a header: a column of numbers under a name that is not one
+        first, second = records[0][1], (records[1][1] if len(records) > 1 else [])
+        header = any(not _is_number(a) and _is_number(b) for a, b in zip(first, second)) \
+            or (not second and not all(map(_is_number, first)))
+    if not header:
+        n = len(records[0][1])
+        records = [(0, [str(k + 1) for k in range(n)])] + records
+    (_, names), body = records[0], records[1:]
+    header_text = f"the header has {len(names)}" if header else f"the first row has {len(names)}"
+    names = tuple(h.strip() for h in names)
+    for k, name in enumerate(names):
         if not name:
             raise DataError(f"{source}, line {records[0][0]}: column {k + 1} of the header "
                              "has no name")
-    if len(set(header)) < len(header):
-        twice = sorted({h for h in header if header.count(h) > 1})
+    if len(set(names)) < len(names):
+        twice = sorted({h for h in names if names.count(h) > 1})
         raise DataError(f"{source}, line {records[0][0]}: column name(s) {twice} appear twice")
     if not body:
         raise DataError(f"{source}: a header row but no data rows")
     rows = []
     for line, row in body:
-        if len(row) != len(header):
-            raise DataError(f"{source}, line {line}: {len(row)} fields, but the header has "
-                             f"{len(header)} ({', '.join(header)})")
+        if len(row) != len(names):
+            raise DataError(f"{source}, line {line}: {len(row)} fields, but {header_text}")
         fields = tuple(field.strip() for field in row)
-        for name, field in zip(header, fields):
+        for name, field in zip(names, fields):
             if not field or field.upper() in ("NA", "NAN", "?"):
-                raise DataError(f"{source}, line {line}, column {name!r}: missing value")
+                column = repr(name) if header else name
+                raise DataError(f"{source}, line {line}, column {column}: missing value")
         rows.append(fields)
-    return Table(source, header, tuple(rows), tuple(line for line, _ in body))
+    return Table(source, names, tuple(rows), tuple(line for line, _ in body), header)
 
 
-def read_csv(path) -> Table:
-    """Read a CSV file with a header row (see :func:`parse_csv`)."""
+def read_csv(path, header: bool | None = True) -> Table:
+    """Read a CSV file (see :func:`parse_csv` for ``header``)."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path} is a directory; expected a CSV file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -132,4 +185,4 @@ def read_csv(path) -> Table:
     except UnicodeDecodeError as error:
         raise DataError(f"{path}: not a UTF-8 text file ({error.reason} at byte "
                          f"{error.start})") from None
-    return parse_csv(text, str(path))
+    return parse_csv(text, str(path), header)

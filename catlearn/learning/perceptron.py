@@ -1,15 +1,21 @@
 """The multilayer perceptron that ``fit`` and ``catlearn train`` use by default.
 
-A thin helper over :mod:`catlearn.layers`: ``mlp`` is ``layers.sequential`` of
-``layers.dense`` (``linear ; bias ; activation``), parameters first layer first
-``(W_1, b_1, ..., W_k, b_k)``; :func:`init_params` is ``layers.init`` (He-normal weights
-before a ``relu``, Glorot-uniform otherwise, zero biases, drawn in parameter order).
+A thin helper over :mod:`catlearn.layers`: ``mlp`` is the composite ``>>`` of
+``layers.dense`` (``linear ; bias ; activation``).  Parameter order is the papers' Para
+convention, the same for ``mlp([...])`` and ``dense >> dense``: ``f >> g`` has
+parameters ``Q @ P``, the later map's first, so a perceptron's parameters are
+``(W_k, b_k, ..., W_1, b_1)``, last layer first, each layer's weight before its bias.
+Initial values come from :func:`catlearn.layers.init` (He-normal weights before a
+``relu``, Glorot-uniform otherwise, zero biases, drawn in parameter order).
 
+>>> from catlearn import layers
 >>> model = mlp([4, 8, 3])
 >>> model
-Para(P^8x4 @ P^8 @ P^3x8 @ P^3; R^4 -> R^3)
->>> [p.shape for p in init_params(model, seed=0)]
-[(8, 4), (8,), (3, 8), (3,)]
+Para(P^3x8 @ P^3 @ P^8x4 @ P^8; R^4 -> R^3)
+>>> model.param == (layers.dense(4, 8, "relu") >> layers.dense(8, 3)).param
+True
+>>> [p.shape for p in layers.init(model, seed=0)]
+[(3, 8), (3,), (8, 4), (8,)]
 
 :class:`MLP` is the same model as a specification: a value that a checkpoint stores as
 JSON and that rebuilds the ``Para``.
@@ -27,7 +33,7 @@ from catlearn import layers
 from catlearn.errors import DataError
 from catlearn.para import Para
 
-HIDDEN = ("relu", "sigmoid", "tanh")
+ACTIVATIONS = ("relu", "sigmoid", "tanh")  # of the hidden layers
 
 
 def mlp(sizes, activation: str = "relu", output: str | None = None) -> Para:
@@ -39,16 +45,11 @@ def mlp(sizes, activation: str = "relu", output: str | None = None) -> Para:
     sizes = [int(n) for n in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"mlp needs at least two positive layer sizes, got {sizes}")
-    if activation not in HIDDEN:
-        raise ValueError(f"unknown hidden activation {activation!r}; choose one of {HIDDEN}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown hidden activation {activation!r}; choose one of "
+                         f"{ACTIVATIONS}")
     acts = [activation] * (len(sizes) - 2) + [output]
-    return layers.sequential(*(layers.dense(a, b, act)
-                               for a, b, act in zip(sizes, sizes[1:], acts)))
-
-
-def init_params(model: Para, seed=0) -> tuple:
-    """Seeded initial parameters of ``model`` (see :func:`catlearn.layers.init`)."""
-    return layers.init(model, seed)
+    return layers.chain(*(layers.dense(a, b, act) for a, b, act in zip(sizes, sizes[1:], acts)))
 
 
 @dataclass(frozen=True)
