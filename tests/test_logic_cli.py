@@ -44,7 +44,7 @@ def test_fit_then_eval_reproduces_the_test_accuracy(tmp_path, capsys):
     last = out.strip().splitlines()[-1]
     assert last.startswith("test accuracy: ")
     assert "verified: 0 mismatches on the test set, 0 on 2000 random inputs" in out
-    assert "epoch 3:" in err and "hard test" in err
+    assert "epoch 3:" in err and "hard validation" in err
     sidecar = json.loads((tmp_path / "m.json").read_text())
     assert sidecar["classes"] == ["no", "yes"] and len(sidecar["bits"]) == 8 + 8 + 2
     assert (tmp_path / "m.v").read_text().startswith("module")
@@ -65,7 +65,8 @@ def test_fit_with_a_seeded_split_and_the_softmax16_gates(tmp_path, capsys):
 
 BAD_CSV = {
     "missing value": ("x,kind\n1,a\n,b\n", "line 3, column 'x': missing value"),
-    "not a number": ("x,kind\n1,a\n2,b\n3,a\nabc,b\n", "line 5, column 'x': 'abc' is not a number"),
+    "not a number": ("x,kind\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\nabc,b\n",
+                     "line 8, column 'x': 'abc' is not a number"),
     "ragged": ("x,kind\n1,a\n2,b,7\n", "line 3: 3 fields, but the header has 2"),
     "empty": ("", "the file is empty"),
     "single class": ("x,kind\n1,a\n2,a\n", "at least two classes"),
@@ -88,7 +89,7 @@ def test_a_network_too_large_is_refused_with_the_estimate(tmp_path, capsys):
     data = write_rule(tmp_path / "d.csv", 50, 0)
     code, _, err = run(capsys, "circuit", "fit", data, "--label", "kind", "--out",
                        tmp_path / "m.blif", "--gates", "1000000000", "--layers", "8")
-    assert code == 2 and "needs about" in err and "GiB" in err and "free" in err
+    assert code == 2 and "needs about" in err and "GiB" in err and "available" in err
 
 
 def test_a_blif_that_does_not_match_its_sidecar_is_refused(tmp_path, capsys):
@@ -124,10 +125,96 @@ def test_encoding_is_fitted_on_training_rows_only():
     assert enc.encode_table(parse_csv("v,c\n100,zzz\n")).tolist() == [[1, 1, 0, 0]]
 
 
+def test_constant_columns_give_no_bits_and_a_0_1_column_is_a_threshold():
+    enc = fit_table(parse_csv("k,flag,same,c\n5,0,x,a\n5,1,x,b\n5,1,x,a\n"), levels=4)
+    assert [str(b) for b in enc.bits] == ["flag > 0.5", "c == a", "c == b"]
+    assert enc.encode_table(parse_csv("k,flag,same,c\n7,2,y,a\n")).tolist() == [[1, 1, 0]]
+
+
 def test_rda_trains_the_same_network_in_z2(tmp_path, capsys):
     train = write_rule(tmp_path / "train.csv", 160, 0)
     code, out, err = run(capsys, "circuit", "fit", train, "--label", "kind", "--method", "rda",
                          "--batch-size", "16", "--out", tmp_path / "r.blif", *FAST)
     assert code == 0, err
-    assert "epochs of rda" in out and "rda train" in err
+    assert "of rda" in out and "rda, hard validation" in err
     assert "verified: 0 mismatches" in out and out.splitlines()[-1].startswith("test accuracy: ")
+
+
+def write_three_classes(path, per_class):
+    """Three classes of a threshold rule on one column, ``per_class`` rows each."""
+    lines = ["v,w,kind"]
+    for k, name in enumerate(("low", "mid", "high")):
+        lines += [f"{k + 0.1 * i:.2f},{i % 2},{name}" for i in range(per_class[k])]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+REFUSED = {
+    "--tau -1": (["--tau", "-1"], "--tau must be a positive number"),
+    "--tau 0": (["--tau", "0"], "--tau must be a positive number"),
+    "--levels 0": (["--levels", "0"], "--levels must be an integer >= 1"),
+    "--gates 0": (["--gates", "0"], "--gates must be an integer >= 1"),
+    "--gates 2 with 3 classes": (["--gates", "2"], "--gates 2: the last layer needs"),
+    "--layers 0": (["--layers", "0"], "--layers must be an integer >= 1"),
+    "--epochs -1": (["--epochs", "-1"], "--epochs must be an integer >= 1"),
+    "--batch-size 0": (["--batch-size", "0"], "--batch-size must be an integer >= 1"),
+    "--lr 0": (["--lr", "0"], "--lr must be a positive number"),
+    "--time-budget 0": (["--time-budget", "0"], "--time-budget must be a positive number"),
+    "--out in no folder": (["--out", "nodir/x.blif"], "--out: cannot write nodir/x.blif"),
+    "--verilog in no folder": (["--verilog", "nodir/x.v"], "--verilog: cannot write nodir/x.v"),
+    "--out is the sidecar": (["--out", "OUT/m.json"], "must be different files"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_value_no_run_can_honour_is_refused_before_any_work(tmp_path, capsys, case,
+                                                              monkeypatch):
+    flags, message = REFUSED[case]
+    data = write_three_classes(tmp_path / "d.csv", (20, 20, 20))
+    monkeypatch.chdir(tmp_path)
+    flags = [f.replace("OUT", str(tmp_path)) for f in flags]
+    out_flag = [] if "--out" in flags else ["--out", str(tmp_path / "m.blif")]
+    code, out, err = run(capsys, "circuit", "fit", data, "--label", "kind", *out_flag, *flags)
+    assert code == 2 and out == "", out
+    assert len(err.strip().splitlines()) == 1 and message in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+def test_a_space_in_the_model_name_works(tmp_path, capsys):
+    data = write_rule(tmp_path / "d.csv", 150, 0)
+    model = tmp_path / "my model.blif"
+    code, out, err = run(capsys, "circuit", "fit", data, "--label", "kind", "--out", model,
+                         "--verilog", tmp_path / "my model.v", *FAST)
+    assert code == 0, err
+    assert model.read_text().startswith("# catlearn") and ".model my_model" in model.read_text()
+    assert (tmp_path / "my model.json").exists()
+    code, out, err = run(capsys, "circuit", "eval", model, "--data", data, "--label", "kind")
+    assert code == 0 and out.splitlines()[-1].startswith("accuracy: "), err
+
+
+def test_gates_not_a_multiple_of_the_classes_are_honoured_and_said(tmp_path, capsys):
+    data = write_three_classes(tmp_path / "d.csv", (30, 30, 30))
+    code, out, err = run(capsys, "circuit", "fit", data, "--label", "kind", "--out",
+                         tmp_path / "m.blif", *FAST[:2], "--gates", "31", "--layers", "2",
+                         *FAST[6:])
+    assert code == 0, err
+    assert "2 layers of 31 gates, the last 33 (a multiple of the 3 classes)" in out
+
+
+def test_the_automatic_split_is_stratified_and_small_classes_are_named(tmp_path, capsys):
+    data = write_three_classes(tmp_path / "d.csv", (40, 40, 3))
+    code, out, err = run(capsys, "circuit", "fit", data, "--label", "kind", "--out",
+                         tmp_path / "m.blif", *FAST)
+    assert code == 0, err
+    assert json.loads((tmp_path / "m.json").read_text())["classes"] == ["high", "low", "mid"]
+    data = write_three_classes(tmp_path / "e.csv", (40, 40, 1))
+    code, out, err = run(capsys, "circuit", "fit", data, "--label", "kind", "--out",
+                         tmp_path / "e.blif", *FAST)
+    assert code == 2 and "class 'high' has 1 row: too few to split" in err, err
+    assert not (tmp_path / "e.blif").exists()
+
+
+def test_mnist_reads_the_data_dir_flag(tmp_path, capsys):
+    code, _, err = run(capsys, "circuit", "fit", "mnist01", "--data-dir", tmp_path / "none",
+                       "--out", tmp_path / "m.blif", *FAST)
+    assert code == 2 and str(tmp_path / "none") in err, err

@@ -5,10 +5,13 @@ An :class:`Encoding` is a list of :class:`Bit` s, each one test on one column:
 * ``x > t`` for a numeric column (``kind="threshold"``): ``levels`` thresholds at the
   quantiles of the training values make a thermometer code; pixel thresholds are the
   same test at fixed levels;
-* ``x == 1`` for a 0/1 column (``kind="bit"``), kept as it is;
+* ``x > 0.5`` for a column that is 0/1 in training: one threshold, so that a value 2
+  met later reads as 1, not 0 (``kind="bit"``, the test ``x == 1``, is still read from
+  sidecars written before);
 * ``x == v`` for a categorical column (``kind="category"``), one bit per category seen
   in training (a one-hot code; an unseen category gives all zeros).
 
+A column that is constant in training gives no bit: it cannot tell the classes apart.
 It is fitted on training data only (:func:`fit_table`, :func:`fit_array`), then applied
 to any table or array with the same columns, and saved beside a circuit as JSON.
 
@@ -16,11 +19,13 @@ to any table or array with the same columns, and saved beside a circuit as JSON.
 >>> t = parse_csv("size,flag,colour\\n1.0,0,red\\n2.0,1,blue\\n3.0,1,red\\n4.0,0,red\\n")
 >>> enc = fit_table(t, levels=2)
 >>> [str(b) for b in enc.bits]
-['size > 2.5', 'size > 3.5', 'flag == 1', 'colour == blue', 'colour == red']
+['size > 2.5', 'size > 3.5', 'flag > 0.5', 'colour == blue', 'colour == red']
 >>> enc.encode_table(t).tolist()
 [[0, 0, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 1, 0, 1], [1, 1, 0, 0, 1]]
 >>> Encoding.from_json(enc.to_json()) == enc
 True
+>>> [str(b) for b in fit_table(parse_csv("a,b,c\\n0,x,1\\n0,x,2\\n")).bits]
+['c > 1.5']
 """
 
 from __future__ import annotations
@@ -153,8 +158,10 @@ def quantile_thresholds(values, levels: int) -> tuple[float, ...]:
 
 def _column_bits(name: str, values: np.ndarray, levels: int) -> list[Bit]:
     distinct = set(np.unique(values).tolist())
-    if distinct <= {0.0, 1.0}:
-        return [Bit(name, "bit", 1.0)]
+    if len(distinct) < 2:
+        return []
+    if distinct == {0.0, 1.0}:
+        return [Bit(name, "threshold", 0.5)]
     return [Bit(name, "threshold", t) for t in quantile_thresholds(values, levels)]
 
 
@@ -170,9 +177,9 @@ def fit_table(table: Table, levels: int = 8) -> Encoding:
         parsed = [_number(f) for f in fields]
         if sum(v is not None for v in parsed) * 2 > len(parsed):
             bits += _column_bits(name, _numbers(table, name), levels)
-        else:
+        elif len(set(fields)) > 1:
             bits += [Bit(name, "category", v) for v in sorted(set(fields))]
-    return Encoding(table.columns, tuple(bits))
+    return _checked(Encoding(table.columns, tuple(bits)), table.source)
 
 
 def fit_array(x, levels: int = 8, columns=None) -> Encoding:
@@ -181,7 +188,14 @@ def fit_array(x, levels: int = 8, columns=None) -> Encoding:
     x = np.asarray(x, dtype=float).reshape(len(x), -1)
     columns = tuple(columns or (f"x{k}" for k in range(x.shape[1])))
     bits = [b for k, name in enumerate(columns) for b in _column_bits(name, x[:, k], levels)]
-    return Encoding(columns, tuple(bits))
+    return _checked(Encoding(columns, tuple(bits)), "the training data")
+
+
+def _checked(encoding: Encoding, source: str) -> Encoding:
+    if not encoding.bits:
+        raise ValueError(f"{source}: every input column is constant in training "
+                         f"({', '.join(encoding.columns[:5])}...): nothing to learn from")
+    return encoding
 
 
 def pixel_thresholds(n_pixels: int, levels: int = 1, columns=None) -> Encoding:

@@ -76,8 +76,8 @@ def run(task: str, seed: int, folder: Path) -> dict:
 def row(task: str, seed: int, r: dict) -> str:
     gates, trained = r["gates"] if isinstance(r["gates"], tuple) else ("?", "?")
     return (f"| {task} | {seed} | {trained} / {gates} | {float(r['seconds']):.0f} s | "
-            f"{float(r['relaxed']):.4f} | {float(r['accuracy']):.4f} | {r['ceiling']} | "
-            f"{float(r['speed']):.2g} | {r['verified']}; {r['yosys']} | {PEERS[task]} |")
+            f"{r['relaxed']} | {float(r['accuracy']):.4f} | {r['ceiling']} | "
+            f"{r['speed']} | {r['verified']}; {r['yosys']} | {PEERS[task]} |")
 
 
 def main() -> None:
