@@ -139,7 +139,7 @@ def classifier(x, y, classes: int, epochs: int = 30, seed: int = 0) -> Classifie
     model = mlp([PIXELS, 64, classes])
     run = fit(model, layers.init(model, seed=seed), (x, y), optimizer="adam", lr=3e-3,
               epochs=epochs, batch_size=32, seed=seed, progress=False)
-    return Classifier(model, tuple(run[0]))
+    return Classifier(model, tuple(run.params))
 
 
 def _game(arch, discs, cycle_weight):
