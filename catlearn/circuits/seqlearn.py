@@ -17,6 +17,10 @@ targets (:mod:`catlearn.circuits.learn`):
   parameters are sigmoids of logits, trained by Adam on the squared error of every step
   (backpropagation through time is ``R`` of the unrolled map), rounded and checked in Z2.
 
+A third method reads the behaviour as a Mealy machine instead (state merging, then binary
+state codes and minimised logic): :mod:`catlearn.circuits.seqautomata`, the default of
+``catlearn circuit learn`` for sequential targets.
+
 The state width grows (1, 2, ... bits) and so does the network, until the behaviour fits.
 A fit is **exact** only when the learned circuit agrees with the target on every
 training sequence, on fresh longer held-out sequences, and (when inputs and states are
@@ -283,7 +287,8 @@ def learn_sequential(target: Netlist, method: str = "rda", seed: int = 0,
         steps: updates per network tried (default 400 for rda, 600 for relaxed).
         n_sequences, length: the training sequences (random, from reset).
         cycles: length of the exhaustive bounded check, when it is feasible.
-        options: ``max_state``, ``population``, ``time_limit``, ``progress`` of :func:`search`.
+        options: ``max_state``, ``population``, ``time_limit``, ``progress``, ``sizes`` of
+            :func:`search`.
     """
     data = Behaviour.of(target, n_sequences, length, seed)
     held = Behaviour.of(target, 512, 3 * length, seed + 1)
@@ -298,12 +303,14 @@ def _fits(data: Behaviour):
 def search(data: Behaviour, method: str = "rda", seed: int = 0, steps: int | None = None, *,
            name: str = "learned", max_state: int = MAX_STATE, population: int | None = None,
            time_limit: float | None = None, verify: Callable | None = None,
-           progress: Callable | None = None) -> SequentialResult:
-    """Networks with 1, 2, ... state bits (two sizes each) until one fits ``data`` exactly.
+           progress: Callable | None = None, sizes: tuple = SIZES) -> SequentialResult:
+    """Networks with 1, 2, ... state bits (each of ``sizes``) until one fits ``data`` exactly.
 
     ``verify(netlist) -> (accuracy, exact, what was checked)`` judges a network that fits
     the training sequences (default: the fit itself is the verdict); ``time_limit``: seconds
-    after which no larger network is tried (the best is returned).
+    after which no larger network is tried (the best is returned); ``sizes``: (hidden
+    cells, layers) of the networks tried at each state width, the output and next-state
+    cells added.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
@@ -312,7 +319,7 @@ def search(data: Behaviour, method: str = "rda", seed: int = 0, steps: int | Non
     options = {} if population is None else {"population": population}
     start, used, best = time.perf_counter(), 0, None
     for k in range(1, max_state + 1):
-        for attempt, (hidden, layers) in enumerate(SIZES):
+        for attempt, (hidden, layers) in enumerate(sizes):
             m = len(data.outputs) + k
             net = GateNetwork.random(len(data.inputs) + k, m, hidden + m, layers,
                                      seed=int(np.random.default_rng([seed, k, attempt])

@@ -123,8 +123,3 @@ def stateful(netlist: Netlist):
     return Stateful.of(to_map(transition(netlist)), len(netlist.latches),
                        tuple(latch.init for latch in netlist.latches))
 
-
-def trace_table(netlist: Netlist, xs: np.ndarray, n: int) -> list[list[str]]:
-    """Unpacked per-sequence traces (for display): one string of output bits per step."""
-    ys = behaviour(netlist, xs)
-    return [["".join(map(str, unpack(step, n)[s])) for step in ys] for s in range(n)]

@@ -13,7 +13,8 @@
   and a counterexample (exit 1).  Beyond 24 inputs yosys's SAT-based check decides
   (``equivalent: yes|no (proved by yosys)``); without yosys it says it cannot decide
   (exit 2).
-* Sequential circuits (with ``.latch``): ``learn`` learns the behaviour from reset and
+* Sequential circuits (with ``.latch``): ``learn`` learns the behaviour from reset (by
+  default as an automaton, ``--method automata``; ``--encoding`` picks the state codes) and
   ``equiv`` checks bounded equivalence from reset (``--cycles N``), see
   :mod:`catlearn.cli.circuit_sequential`.
 
@@ -54,7 +55,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="circuit_command", required=True)
     p_learn = sub.add_parser("learn", help="learn a circuit from a BLIF target's truth table")
     p_learn.add_argument("target", metavar="TARGET.blif")
-    p_learn.add_argument("--method", choices=sorted(METHODS), default="rda")
+    p_learn.add_argument("--method", choices=sorted(METHODS) + ["automata"],
+                         help="combinational targets: rda (default) or relaxed; sequential "
+                         "targets: automata (default), rda or relaxed")
+    p_learn.add_argument("--encoding", choices=circuit_sequential.ENCODINGS,
+                         help="sequential targets, --method automata: state codes (default "
+                         "binary, the fewest latches)")
     p_learn.add_argument("--gates", type=int, help="gates per network (default: grow)")
     p_learn.add_argument("--layers", type=int, help="layers per network, with --gates "
                          "(default 4)")
@@ -108,6 +114,8 @@ def run_learn(args) -> int:
         _file(args.out, "a file to write the learned BLIF to")
     if target.is_sequential:
         return circuit_sequential.run_learn(args, target)
+    circuit_sequential.refuse_on_combinational(args, args.target)
+    args.method = args.method or "rda"
     if len(target.inputs) > 20:
         raise ValueError(f"{args.target} has {len(target.inputs)} inputs: learning reads "
                          f"the full truth table, limited to 20 inputs")
@@ -144,8 +152,9 @@ def run_eval(args) -> int:
     netlist = _read(args.file)
     n = len(netlist.inputs)
     if n > args.max_inputs:
-        raise ValueError(f"{args.file} has {n} inputs: {1 << n} rows; pass "
-                         f"--max-inputs {n} to print them anyway")
+        raise ValueError(f"{args.file} has {n} inputs: its truth table has {1 << n:,} rows "
+                         f"(more than --max-inputs {args.max_inputs} allows); evaluate it "
+                         "on examples instead with --data FILE.csv")
     table = netlist.truth_table()
     print(" ".join(netlist.inputs), "|", " ".join(netlist.outputs))
     for r, outputs in enumerate(table):
@@ -157,9 +166,14 @@ def run_eval(args) -> int:
 
 def run_equiv(args) -> int:
     """``catlearn circuit equiv``: exit 0 when equivalent, 1 with a counterexample."""
+    _positive(args.cycles, "cycles")
     a, b = _read(args.a), _read(args.b)
+    circuit_sequential.check_ports(a, b, args.a, args.b)
     if a.is_sequential or b.is_sequential:
         return circuit_sequential.run_equiv(args, a, b)
+    if args.cycles is not None:
+        raise ValueError(f"--cycles counts steps of sequential circuits (with latches); "
+                         f"{args.a} and {args.b} are combinational: drop --cycles")
     if len(a.inputs) > EXHAUSTIVE_LIMIT:
         return _equiv_by_sat(args, a, b)
     found = counterexample(a, b)
