@@ -4,7 +4,8 @@ The same network (``LogicNetwork``: layers of two-input mux cells, sigmoid param
 group-sum readout, softmax cross-entropy), the same initial parameters, the same batches
 (``fit``'s epoch permutation) and the same Adam, three ways:
 
-* catlearn: ``catlearn.fit`` on ``net.para()`` (fused gather / bincount kernels);
+* catlearn: ``catlearn.fit`` on ``net.para()`` (fused kernels; each layer is ``gate_inputs ;
+  mux``, so its lens keeps the gathered inputs as residual, as the numpy loop does);
 * numpy: the forward and reverse pass written out by hand, each layer's gathered inputs
   kept for the reverse pass, the first layer's input cotangent skipped;
 * torch (when installed, one thread): the same forward with ``index_select``, autograd.

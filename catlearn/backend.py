@@ -8,13 +8,30 @@ fused kernels, one per input, computing the same reverse derivative in one
 array operation.  The fused kernels are an implementation of the traced rule;
 ``tests/test_rules.py`` checks that the two agree on every generator.
 
+A generator is defined in one place: one ``Rule``, registered once with
+:meth:`Backend.register`.  Its forward is written against the array namespace
+``xp`` it is given (an :class:`ArrayOps`: numpy, ``jax.numpy``, sympy object
+arrays), so every backend that shares the table reads it: the JAX backend reads
+``smooth.RULES`` and ``z2.RULES`` themselves.  Where an array library really
+needs other code (a convolution by ``lax``, a scatter by ``.at[].add``), the rule
+keeps that library's kernel beside the forward, in ``kernels``:
+``Rule(forward, reverse, vjp, kernels={"jax": factory})``, or later with
+:meth:`Backend.attach`.  ``tests/test_every_rule.py`` runs every rule on every
+backend that claims it.
+
 Nothing here knows a generator by name: the table is data.
+
+>>> import numpy as np
+>>> ops = ArrayOps(np, np.float64)
+>>> ops.sigmoid(np.zeros(2)).tolist(), ops.take(np.arange(3.0), [2, 0]).tolist()
+([0.5, 0.5], [2.0, 0.0])
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from catlearn.core import Generator, Map, Rev, Ty, trace
@@ -36,12 +53,70 @@ class Rule:
     returns a function of wires ``(*xs, *dys) -> dxs``; ``vjp`` is a tuple
     with, per input ``i``, ``vjp[i](gen, xp)`` a function
     ``(*xs, *ys, *dys) -> dx_i`` of arrays, or :data:`PASS`; ``vjp = PASS``
-    says every input passes the output's cotangent through.
+    says every input passes the output's cotangent through.  ``kernels`` maps an
+    array library (``"jax"``) to a forward factory ``(gen, xp)`` that replaces
+    ``forward`` on the backends of that library.  ``example`` optionally builds a small
+    instance of the generator, which ``tests/test_every_rule.py`` runs on every backend.
     """
 
     forward: Callable
     reverse: Callable
     vjp: tuple | None = None
+    kernels: Mapping[str, Callable] = field(default_factory=dict, compare=False)
+    example: Callable[[], Generator] | None = field(default=None, compare=False)
+
+    def forward_for(self, library: str) -> Callable:
+        """The forward factory for ``library``: its own kernel, else the ``xp`` forward."""
+        return self.kernels.get(library, self.forward)
+
+
+class ArrayOps:
+    """The array operations the rules are written with, on one array module and float type.
+
+    ``xp`` is the array module (``numpy``, ``jax.numpy``); ``dtype`` the float type of
+    new arrays (``None``: the module's default, which for JAX follows
+    ``jax_enable_x64``).  Anything not defined here is the module's own function
+    (``ops.take``, ``ops.stack``, ``ops.repeat``), so a forward written against ``xp``
+    reads on every library.
+    """
+
+    def __init__(self, xp, dtype=None, library: str | None = None):
+        self.xp, self.dtype = xp, dtype
+        self.library = library or xp.__name__.split(".")[0]
+
+    def __getattr__(self, name):
+        if name in ("xp", "dtype", "library"):
+            raise AttributeError(name)
+        return getattr(self.xp, name)
+
+    def __repr__(self) -> str:
+        return f"ArrayOps({self.library})"
+
+    def zeros(self, shape, dtype=None):
+        return self.xp.zeros(shape, dtype or self.dtype)
+
+    def full(self, shape, value, dtype=None):
+        return self.xp.full(shape, float(value), dtype or self.dtype)
+
+    def sigmoid(self, x):
+        # through tanh: stable for any x (no overflow) and one ufunc pass
+        return 0.5 * (1.0 + self.xp.tanh(0.5 * x))
+
+    def relu(self, x):
+        return self.xp.maximum(x, 0)
+
+    def step(self, x):
+        return (x > 0).astype(x.dtype)
+
+    def softmax(self, x):
+        e = self.xp.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def sum(self, x, axes):  # noqa: A003 - the smooth rules' name
+        return x.sum(axis=axes)
+
+    def outer(self, a, b):
+        return a.T @ b if a.ndim == 2 else self.xp.tensordot(a, b, axes=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +136,7 @@ class Backend:
     structure: Mapping[str, Callable]  # add, zero, zero_like, mul, neg, scale, shift
     fused: bool = True
     batch: Callable = lambda wire, x: None  # batch size of array x on wire (None: broadcasts)
+    library: str = "numpy"  # whose kernels (Rule.kernels) this backend runs
 
     def __repr__(self) -> str:
         return self.name
@@ -79,12 +155,29 @@ class Backend:
                              f"{self.name} by {_owner(old)}; choose another name")
         self.rules[name] = rule
 
+    def attach(self, name: str, library: str, forward: Callable) -> None:
+        """Keep ``forward(gen, xp)`` beside the rule ``name`` as its kernel for ``library``.
+
+        The documented way to give an existing generator a library-specific kernel
+        (``smooth.backend.attach("conv2d", "jax", factory)``); every backend sharing
+        this table and running ``library`` then uses it.
+        """
+        if name not in self.rules:
+            raise ValueError(f"backend {self.name} has no generator {name!r} to attach a "
+                             f"{library} kernel to; register its rule first")
+        rule = self.rules[name]
+        self.rules[name] = dataclasses.replace(rule, kernels={**rule.kernels, library: forward})
+        self.implement.cache_clear()
+
     def rule(self, gen: Generator) -> Rule:
         try:
             return self.rules[gen.name]
         except KeyError:
+            what = "interpretation" if self.library == "numpy" else f"{self.library.upper()} rule"
             raise NotImplementedError(
-                f"backend {self.name} has no interpretation for generator {gen!r}") from None
+                f"backend {self.name} has no {what} for generator {gen!r}; define it "
+                "once with Backend.register (a Rule whose forward is written against xp)"
+            ) from None
 
     @functools.lru_cache(maxsize=None)
     def implement(self, gen: Generator) -> Callable:
@@ -96,7 +189,7 @@ class Backend:
         generators this backend reads in its own namespace.
         """
         if not isinstance(gen, Rev):
-            return self.rule(gen).forward(gen, self.xp)
+            return self.rule(gen).forward_for(self.library)(gen, self.xp)
         base, i = gen.data
         if self.fused:
             return self.rule(base).vjp[i](base, self.xp)

@@ -1,14 +1,19 @@
 """The JAX backend: the same programs read with ``jax.numpy`` and compiled by XLA.
 
-A :class:`JaxBackend` is a table of rules like every backend.  Each rule takes its
-forward map from a JAX kernel and its reverse derivative from the numpy backend's own
-rule, which is a program of generators and so means the same thing here: ``R``, ``D``,
-``Lens.R`` and ``Para`` work unchanged on a map read with ``f.to(backend)``.  The backend
-runs no fused numpy kernels (``fused=False``); XLA fuses the traced rules itself.  A fused
-reverse (``Rev``) inside a program built on numpy runs its generator's traced rule.
+The JAX backends read the numpy backends' own tables, ``smooth.RULES`` and ``z2.RULES``:
+a rule's forward is written against the array namespace ``xp`` it is given, here
+:class:`~catlearn.backend.ArrayOps` on ``jax.numpy``, and its reverse derivative is a
+program of generators, so it means the same thing here: ``R``, ``D``, ``Lens.R`` and
+``Para`` work unchanged on a map read with ``f.to(backend)``.  A generator registered
+once (``smooth.backend.register``) therefore runs here with no further step; the few
+whose JAX code really differs (the convolutions, the logic layer's scatter, the pooling
+mask) keep a ``"jax"`` kernel beside their numpy forward (``Rule.kernels``, or
+``smooth.backend.attach(name, "jax", factory)``).  The backend runs no fused numpy
+kernels (``fused=False``); XLA fuses the traced rules itself.  A fused reverse (``Rev``)
+inside a program built on numpy runs its generator's traced rule.
 
 :func:`jit` compiles a map into one ``jax.jit`` function, after checking that every
-generator has a JAX rule (the error names the generator and the backend, before any
+generator has a rule (the error names the generator and the backend, before any
 tracing).  Real wires are ``float32`` arrays by default and ``float64`` when
 ``jax_enable_x64`` is set; Z2 wires are packed words (below).
 
@@ -41,17 +46,15 @@ True
 
 from __future__ import annotations
 
-import functools
 import weakref
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import numpy as np
 
 from catlearn import smooth, z2
-from catlearn.backend import Backend, Rule, kernel
+from catlearn.backend import ArrayOps, Backend
 from catlearn.compile import compile_map
-from catlearn.core import Generator, Map, Rev
+from catlearn.core import Map, Rev
 
 EXTRA = "pip install 'catlearn[jax]'"
 
@@ -74,85 +77,9 @@ def dtype():
     return jnp.zeros(()).dtype
 
 
-class JaxOps:
-    """The array operations the smooth rules are written with, on ``jax.numpy``."""
-
-    add, negative, multiply, matmul = jnp.add, jnp.negative, jnp.multiply, jnp.matmul
-    exp, log, tanh, sqrt, reciprocal = jnp.exp, jnp.log, jnp.tanh, jnp.sqrt, jnp.reciprocal
-    zeros_like, broadcast_to = jnp.zeros_like, jnp.broadcast_to
-
-    @staticmethod
-    def zeros(shape):
-        return jnp.zeros(shape, dtype())
-
-    @staticmethod
-    def full(shape, value):
-        return jnp.full(shape, value, dtype())
-
-    @staticmethod
-    def sigmoid(x):
-        return 0.5 * (1.0 + jnp.tanh(0.5 * x))
-
-    @staticmethod
-    def relu(x):
-        return jnp.maximum(x, 0)
-
-    @staticmethod
-    def step(x):
-        return (x > 0).astype(x.dtype)
-
-    @staticmethod
-    def softmax(x):
-        return jax.nn.softmax(x, axis=-1)
-
-    @staticmethod
-    def sum(x, axes):
-        return x.sum(axis=axes)
-
-    @staticmethod
-    def outer(a, b):
-        return a.T @ b if a.ndim == 2 else jnp.tensordot(a, b, axes=0)
-
-
-@dataclass(frozen=True, eq=False)
-class JaxBackend(Backend):
-    """A backend whose rules are JAX kernels with the numpy backend's traced reverses.
-
-    ``source`` is the numpy backend's table, whose reverse derivatives it reads.
-    """
-
-    source: Mapping = field(default_factory=dict)
-
-    def rule(self, gen: Generator) -> Rule:
-        try:
-            return self.rules[gen.name]
-        except KeyError:
-            raise NotImplementedError(
-                f"backend {self.name} has no JAX rule for generator {gen!r} (the numpy "
-                f"backend defines it in {_owner(self.source, gen.name)}); give it one with "
-                f"{__name__}.register({gen.name!r}, forward, into=backend)") from None
-
-    @functools.cache
-    def implement(self, gen: Generator) -> Callable:
-        """The JAX function of ``gen``; a fused reverse runs its generator's traced rule."""
-        if isinstance(gen, Rev):
-            return _rev_kernel(self, gen)
-        return self.rule(gen).forward(gen, self.xp)
-
-    def has_vjp(self, gen: Generator) -> bool:
-        return False
-
-
-def _owner(table: dict, name: str) -> str:
-    rule = table.get(name)
-    return "no module" if rule is None else rule.forward.__module__
-
-
-def _rev_kernel(backend: JaxBackend, gen: Rev) -> Callable:
-    base, i = gen.data
-    run = compile_map(backend.reverse(base))
-    k, n = len(base.dom), len(base.cod)
-    return lambda *a: run(*a[:k], *a[k + n:])[i]
+JaxOps = ArrayOps(jnp, None, "jax")
+"""The array operations the rules are written with, on ``jax.numpy`` (new arrays in the
+default float type, :func:`dtype`)."""
 
 
 def _check_real(wire, x, where: str):
@@ -163,30 +90,15 @@ def _check_real(wire, x, where: str):
     return jnp.asarray(smooth.check(wire, x, where), dtype())
 
 
-backend = JaxBackend("JAX", {}, JaxOps, _check_real, smooth.STRUCTURE, fused=False,
-                     source=smooth.RULES)
+backend = Backend("JAX", smooth.RULES, JaxOps, _check_real, smooth.STRUCTURE, fused=False,
+                  library="jax")
 
 
-def register(name: str, forward: Callable | None = None, into: JaxBackend = backend) -> None:
-    """Give the generator ``name`` a JAX rule: ``forward(gen, xp)`` (default: the numpy
-    rule's own forward, when it is written with the namespace ``xp`` only) and the numpy
-    rule's traced reverse derivative.
-
-    The numpy rule must exist (its module imported) before it is read on JAX.
+def register(name: str, forward: Callable, into: Backend = backend) -> None:
+    """Keep ``forward(gen, xp)`` beside the rule ``name`` as its JAX kernel (where the
+    ``xp`` forward does not read on JAX); the same as ``into.attach(name, "jax", forward)``.
     """
-    source = into.source
-    if name not in source:
-        raise ValueError(f"no numpy rule named {name!r} to read on {into.name}; import the "
-                         "module that defines the generator first")
-    into.register(name, Rule(forward or source[name].forward, source[name].reverse))
-
-
-# the forwards of these smooth rules are written with ``xp`` only, so they read on JAX as is
-PORTABLE = ("add", "neg", "mul", "zero", "zero_like", "zero_from", "constant", "scale", "shift",
-            "exp", "log", "reciprocal", "sqrt", "sigmoid", "tanh", "relu", "step", "softmax",
-            "sum", "expand", "batch_sum", "spread", "linear", "linear_t", "outer", "bias")
-for _name in PORTABLE:
-    register(_name)
+    into.attach(name, "jax", forward)
 
 
 # -- Z2: packed words and bitwise operations ---------------------------------------
@@ -225,42 +137,14 @@ def _check_words(wire, x, where: str):
     return words(z2.check(wire, x, where))
 
 
-def _constant(bit: int):
-    def word():
-        kind = word_dtype()
-        return jnp.full((1,) if kind == jnp.uint64 else (2, 1), np.iinfo(kind).max * bit, kind)
-    return lambda g, xp: word
+def _word(bit: int):
+    """A one-word constant in the device layout: ``(1,)`` uint64 or ``(2, 1)`` uint32."""
+    kind = word_dtype()
+    return jnp.full((1,) if kind == jnp.uint64 else (2, 1), np.iinfo(kind).max * bit, kind)
 
 
-def _parity(*xs):
-    return functools.reduce(jnp.bitwise_xor, xs)
-
-
-def _matvec(g, xp):
-    rows = [tuple(j for j, m in enumerate(row) if m) for row in g.data]
-
-    def run(*xs):
-        outs = tuple(_parity(*(xs[j] for j in row)) if row else jnp.zeros_like(xs[0])
-                     for row in rows)
-        return outs[0] if len(outs) == 1 else outs
-    return run
-
-
-z2_backend = JaxBackend("Z2/JAX", {}, jnp, _check_words, z2.STRUCTURE, fused=False,
-                        source=z2.RULES)
-
-Z2_FORWARD = {
-    "xor": kernel(jnp.bitwise_xor),
-    "and": kernel(jnp.bitwise_and),
-    "not": kernel(jnp.invert),
-    "parity": kernel(_parity),
-    "one": _constant(1),
-    "zero": _constant(0),
-    "zero_like": kernel(jnp.zeros_like),
-    "matvec": _matvec,
-}
-for _name, _forward in Z2_FORWARD.items():
-    register(_name, _forward, into=z2_backend)
+z2_backend = Backend("Z2/JAX", z2.RULES, z2.Words(jnp, _word, "jax"), _check_words,
+                     z2.STRUCTURE, fused=False, library="jax")
 
 
 # -- compiling whole maps -----------------------------------------------------------
@@ -274,10 +158,10 @@ def require(f: Map) -> None:
 
 def on_jax(f: Map) -> Map:
     """``f`` read on the JAX backend of its numpy backend (a JAX map is returned as is)."""
-    if isinstance(f.backend, JaxBackend):
+    if getattr(f.backend, "library", None) == "jax":
         return f
     for reading in (backend, z2_backend):
-        if reading.source is getattr(f.backend, "rules", None):
+        if reading.rules is getattr(f.backend, "rules", None):
             return f.to(reading)
     raise TypeError(f"no JAX reading of the backend {f.backend!r} of {f!r}")
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.backend import PASS, Backend, Rule, kernel
+from catlearn.backend import PASS, ArrayOps, Backend, Rule, kernel
 from catlearn.core import Generator, Map, Ty
 
 
@@ -55,49 +55,10 @@ def real(n=(), batched: bool = True) -> Real:
     return Real(tuple(n) if isinstance(n, (tuple, list)) else (n,), batched)
 
 
-# -- array namespaces: numpy here, sympy object arrays in catlearn.symbolic --
+# -- array namespaces: numpy here, jax.numpy in catlearn.jax_backend, sympy in symbolic --
 
-
-class NumpyOps:
-    """The array operations the smooth rules are written with."""
-
-    add, negative, multiply, matmul = np.add, np.negative, np.multiply, np.matmul
-    exp, log, tanh, sqrt, reciprocal = np.exp, np.log, np.tanh, np.sqrt, np.reciprocal
-    zeros_like, broadcast_to = np.zeros_like, np.broadcast_to
-
-    @staticmethod
-    def zeros(shape):
-        return np.zeros(shape)
-
-    @staticmethod
-    def full(shape, value):
-        return np.full(shape, float(value))
-
-    @staticmethod
-    def sigmoid(x):
-        # through tanh: stable for any x (no overflow) and one ufunc pass
-        return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-    @staticmethod
-    def relu(x):
-        return np.maximum(x, 0)
-
-    @staticmethod
-    def step(x):
-        return (x > 0).astype(x.dtype)
-
-    @staticmethod
-    def softmax(x):
-        e = np.exp(x - x.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
-
-    @staticmethod
-    def sum(x, axes):
-        return x.sum(axis=axes)
-
-    @staticmethod
-    def outer(a, b):
-        return a.T @ b if a.ndim == 2 else np.multiply.outer(a, b)
+NumpyOps = ArrayOps(np, np.float64)
+"""The array operations the smooth rules are written with, on numpy (float64 new arrays)."""
 
 
 # -- the wire-level structure (used by the generic constructions) ------------

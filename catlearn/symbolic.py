@@ -22,7 +22,7 @@ import numpy as np
 import sympy
 
 from catlearn import smooth
-from catlearn.backend import Backend
+from catlearn.backend import ArrayOps, Backend
 from catlearn.core import Map
 
 
@@ -36,17 +36,21 @@ def _keep_array(ufunc):
     return staticmethod(lambda *xs: np.asarray(ufunc(*xs), dtype=object))
 
 
-class SympyOps:
-    """The array operations of :class:`catlearn.smooth.NumpyOps`, on sympy object arrays."""
+class SympyOps(ArrayOps):
+    """The array operations of :class:`catlearn.backend.ArrayOps`, on sympy object arrays."""
 
     add, negative, multiply, matmul = map(_keep_array, (np.add, np.negative, np.multiply,
                                                         np.matmul))
-    exp, log, tanh, sqrt = map(_elementwise, (sympy.exp, sympy.log, sympy.tanh, sympy.sqrt))
+    exp, log, tanh, sqrt = (staticmethod(_elementwise(f))
+                            for f in (sympy.exp, sympy.log, sympy.tanh, sympy.sqrt))
     reciprocal = staticmethod(_elementwise(lambda a: 1 / a))
     sigmoid = staticmethod(_elementwise(lambda a: 1 / (1 + sympy.exp(-a))))
     relu = staticmethod(_elementwise(lambda a: sympy.Max(0, a)))
     step = staticmethod(_elementwise(lambda a: sympy.Heaviside(a, 0)))
-    broadcast_to = np.broadcast_to
+    broadcast_to = staticmethod(np.broadcast_to)
+
+    def __init__(self):
+        super().__init__(np, object, "sympy")
 
     @staticmethod
     def zeros(shape):
@@ -66,7 +70,7 @@ class SympyOps:
         return e / e.sum(axis=-1, keepdims=True)
 
     @staticmethod
-    def sum(x, axes):
+    def sum(x, axes):  # noqa: A003 - the smooth rules' name
         return np.asarray(x.sum(axis=axes), dtype=object)
 
     @staticmethod
@@ -83,7 +87,8 @@ def check(wire, x, where: str):
     return x
 
 
-backend = Backend("Symbolic", smooth.RULES, SympyOps, check, smooth.STRUCTURE, fused=False)
+backend = Backend("Symbolic", smooth.RULES, SympyOps(), check, smooth.STRUCTURE, fused=False,
+                  library="sympy")
 
 
 def symbols(wire, name: str) -> np.ndarray:

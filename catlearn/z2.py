@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catlearn.backend import PASS, Backend, Rule, kernel
+from catlearn.backend import PASS, ArrayOps, Backend, Rule
 from catlearn.packing import pack as _pack_rows, unpack as _unpack_rows
 from catlearn.core import Generator, Map, Ty, trace
 
@@ -94,6 +94,19 @@ STRUCTURE = {
 }
 
 
+class Words(ArrayOps):
+    """Bitwise operations on packed words of an array module, and one-word constants.
+
+    ``word(bit)`` is a word of ``bit`` s that broadcasts against any batch: numpy's
+    ``ONES``/``ZEROS`` here; the JAX backend's words depend on its layout
+    (:mod:`catlearn.jax_backend`), so it passes its own ``word``.
+    """
+
+    def __init__(self, xp, word, library=None):
+        super().__init__(xp, None, library)
+        self.word = word
+
+
 def _parity(*xs):
     out = xs[0]
     for x in xs[1:]:
@@ -105,23 +118,25 @@ def _matvec_kernel(g, xp):
     rows = [tuple(j for j, m in enumerate(row) if m) for row in g.data]
 
     def run(*xs):
-        outs = tuple(_parity(*(xs[j] for j in row)) if row else np.zeros_like(xs[0])
+        outs = tuple(_parity(*(xs[j] for j in row)) if row else xp.zeros_like(xs[0])
                      for row in rows)
         return outs[0] if len(outs) == 1 else outs
     return run
 
 
+# every forward is written against the word namespace ``xp`` (a Words): numpy and JAX alike
 RULES = {
-    "xor": Rule(kernel(np.bitwise_xor), lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
-    "and": Rule(kernel(np.bitwise_and), lambda g: lambda x, y, dz: (dz * y, dz * x),
-                (kernel(lambda x, y, z, dz: dz & y), kernel(lambda x, y, z, dz: dz & x))),
-    "not": Rule(kernel(np.invert), lambda g: lambda x, dz: dz, (PASS,)),
-    "parity": Rule(kernel(_parity), lambda g: lambda *v: (v[-1],) * (len(v) - 1),
+    "xor": Rule(lambda g, xp: xp.bitwise_xor, lambda g: lambda x, y, dz: (dz, dz), (PASS, PASS)),
+    "and": Rule(lambda g, xp: xp.bitwise_and, lambda g: lambda x, y, dz: (dz * y, dz * x),
+                (lambda g, xp: lambda x, y, z, dz: dz & y,
+                 lambda g, xp: lambda x, y, z, dz: dz & x)),
+    "not": Rule(lambda g, xp: xp.invert, lambda g: lambda x, dz: dz, (PASS,)),
+    "parity": Rule(lambda g, xp: _parity, lambda g: lambda *v: (v[-1],) * (len(v) - 1),
                    PASS),
-    "one": Rule(kernel(lambda: ONES), lambda g: lambda dz: ()),
-    "zero": Rule(kernel(lambda: ZEROS), lambda g: lambda dz: ()),
-    "zero_like": Rule(kernel(np.zeros_like), lambda g: lambda x, dz: ZERO_LIKE(x),
-                      (kernel(lambda x, y, dz: np.zeros_like(x)),)),
+    "one": Rule(lambda g, xp: lambda: xp.word(1), lambda g: lambda dz: ()),
+    "zero": Rule(lambda g, xp: lambda: xp.word(0), lambda g: lambda dz: ()),
+    "zero_like": Rule(lambda g, xp: xp.zeros_like, lambda g: lambda x, dz: ZERO_LIKE(x),
+                      (lambda g, xp: lambda x, y, dz: xp.zeros_like(x),)),
     "matvec": Rule(_matvec_kernel,
                    lambda g: lambda *v: wires_of(matvec(_transpose(g.data))(*v[len(g.dom):]))),
 }
@@ -140,7 +155,8 @@ def batch(wire, x) -> int | None:
     return len(x) if len(x) != 1 else None
 
 
-backend = Backend("Z2", RULES, np, check, STRUCTURE, batch=batch)
+WORDS = Words(np, lambda bit: ONES if bit else ZEROS)
+backend = Backend("Z2", RULES, WORDS, check, STRUCTURE, batch=batch)
 
 
 # -- constructors --------------------------------------------------------------

@@ -150,8 +150,8 @@ KITS = {  # backend, strategy of diagrams, inputs for n wires, exact equality
 # -- the signature -----------------------------------------------------------------------
 
 MODULES = ["catlearn.diagrams", *(f"catlearn.diagrams.{name}" for name in (
-    "signature", "wiring", "meaning", "interpret", "functor", "models", "reverse", "drawing",
-    "cli"))]
+    "signature", "atoms", "wiring", "meaning", "interpret", "functor", "builtin", "reverse",
+    "drawing", "feedback"))]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,15 +11,11 @@ import pytest
 jax = pytest.importorskip("jax", reason="the JAX backend needs jax: pip install 'catlearn[jax]'")
 
 import catlearn
-import catlearn.layers.jax_logic
 from catlearn import R, jax_backend, layers, smooth, z2
 from catlearn.layers.logic_net import LogicNetwork
 from catlearn.layers.logic_z2 import logic_map
-from catlearn.learning import fit_jax  # noqa: F401 - the layers' and losses' JAX rules
 
 jnp = jax.numpy
-# generators defined above the layers (circuits), which the JAX modules may not import
-ABOVE_THE_LAYERS = {"pseudo_linear", "pseudo_linear_rd"}
 
 
 def _every_module():
@@ -28,14 +24,12 @@ def _every_module():
             importlib.import_module(info.name)
 
 
-def test_every_generator_below_the_circuits_has_a_jax_rule():
-    """Every generator that the core, backends, layers and learning register in Smooth or
-    Z2 has a JAX rule (a generator without one fails with its name, see test_jax_fit)."""
+def test_the_jax_backends_read_the_numpy_tables_themselves():
+    """One table per category: a generator registered on numpy is on JAX (no JAX tables;
+    ``tests/test_every_rule.py`` runs every rule on both)."""
     _every_module()
-    for numpy_backend, jax_backend_ in ((smooth.backend, jax_backend.backend),
-                                        (z2.backend, jax_backend.z2_backend)):
-        missing = set(numpy_backend.rules) - set(jax_backend_.rules) - ABOVE_THE_LAYERS
-        assert not missing, f"{numpy_backend.name}: no JAX rule for {sorted(missing)}"
+    assert jax_backend.backend.rules is smooth.RULES
+    assert jax_backend.z2_backend.rules is z2.RULES
 
 
 def _close(got, want, tolerance=1e-10):

@@ -51,6 +51,7 @@ from catlearn import smooth, z2
 from catlearn.netlist.simplify import simplify
 from catlearn.netlist.netlist import Gate, Netlist
 from catlearn.core import Map, Ty, trace
+from catlearn.layers import cell
 
 
 # -- the traced program, written once ---------------------------------------------------
@@ -65,7 +66,7 @@ def mux(s, a, b):
     >>> z2.unpack(f(*z2.pack([[0, 1, 0], [1, 1, 0]])), 2).ravel().tolist()
     [1, 0]
     """
-    return a + s * (b - a)
+    return cell.mux(s, a, b)
 
 
 def select(bits, candidates):
@@ -92,7 +93,7 @@ def table_gate(t, x, y):
     >>> f(*[np.array([v]) for v in (0.0, 1.0, 1.0, 1.0, 0.5, 0.5)])[0].tolist()
     [0.75]
     """
-    return mux(x, mux(y, t[0], t[1]), mux(y, t[2], t[3]))
+    return cell.table(t, x, y)
 
 
 # the wire a signal travels on, in each backend

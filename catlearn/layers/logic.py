@@ -2,9 +2,9 @@
 
 A logic layer (Petersen et al., *Deep Differentiable Logic Gate Networks*, arXiv
 2210.08277) reads its ``n_in`` input wires through a fixed, seeded wiring: gate ``j``
-reads wires ``a[j]`` and ``b[j]``.  Each gate is the 4:1 multiplexer cell of
-:mod:`catlearn.circuits.gates` over its two inputs, with the four entries of its truth
-table as parameters (the input-wise parametrisation of Rüttgers et al., arXiv
+reads wires ``a[j]`` and ``b[j]``.  Each gate is the cell of :mod:`catlearn.layers.cell`
+(a 4:1 multiplexer of its truth table) over its two inputs, with the four entries of its
+truth table as parameters (the input-wise parametrisation of Rüttgers et al., arXiv
 2510.03250)::
 
     y = c0 (1-a)(1-b) + c1 (1-a) b + c2 a (1-b) + c3 a b
@@ -16,9 +16,11 @@ derived from it, and every input is read when ``2 n_out >= n_in``.
 
 Generators (Smooth), each next to its reverse derivative written with the others, so
 that ``R`` iterates; the first-order reverse pass runs fused numpy kernels (gathers,
-and one ``bincount`` for the scatter-add, no loop over gates):
+and one ``bincount`` for the scatter-add, no loop over gates).  Forwards are written
+against ``xp``; the scatter-add keeps a JAX kernel beside its ``bincount``:
 
-* ``logic    : P^(m,4) @ R^n -> R^m``    the layer;
+* ``logic    : P^(m,4) @ R^n -> R^m``    the layer as one generator;
+* ``gate_inputs : R^n -> R^m @ R^m``     both gathers at once, ``(x[:, a], x[:, b])``;
 * ``gather   : R^n -> R^m``              ``x[:, a]`` (``side`` 0) or ``x[:, b]`` (1);
 * ``scatter  : R^m -> R^n``              its transpose (sums where a wire is read twice);
 * ``mux      : P^(m,4) @ R^m @ R^m -> R^m``  the cells on gathered inputs;
@@ -27,13 +29,17 @@ and one ``bincount`` for the scatter-add, no loop over gates):
 * ``group_sum  : R^m -> R^k`` and ``group_spread : R^k -> R^m``: the readout, counts of
   ``k`` equal groups divided by ``tau``, and its transpose.
 
+:func:`logic_map`, the layer of a network, is ``gate_inputs ; mux``: its lens keeps the
+gathered inputs as residual, so neither reverse kernel gathers again (``logic`` alone
+would gather in its forward and in each of its two fused reverses).
+
 >>> import numpy as np
 >>> from catlearn import R
 >>> f = logic_map(3, 4, seed=0)
 >>> c = np.tile([0.0, 0.0, 0.0, 1.0], (4, 1))       # four AND gates
 >>> x = np.array([[1.0, 1.0, 0.0]])
->>> f(c, x)[0].shape
-(1, 4)
+>>> f(c, x)[0].shape, f.ops[0].gen.name, f.ops[1].gen.name
+((1, 4), 'gate_inputs', 'mux')
 >>> [d.shape for d in R(f)(c, x, np.ones((1, 4)))]
 [(4, 4), (1, 3)]
 """
@@ -46,12 +52,10 @@ import numpy as np
 
 from catlearn import smooth
 from catlearn.backend import Rule, kernel
-from catlearn.core import Generator, Map, Ty
+from catlearn.core import Generator, Map, Ty, trace
+from catlearn.layers import cell
+from catlearn.layers.cell import ANF
 from catlearn.smooth import Real
-
-#: ``y = g . (1, a, b, ab)`` with ``g = c @ ANF``: the polynomial form of the cell
-ANF = np.array([[1, -1, -1, 1], [0, 0, 1, -1], [0, 1, 0, -1], [0, 0, 0, 1]], dtype=float)
-ANF.flags.writeable = False
 
 
 @functools.lru_cache(maxsize=64)
@@ -79,29 +83,43 @@ def wiring(n_in: int, n_out: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _side(g: Generator) -> np.ndarray:
+def _side(g: Generator, xp=np) -> np.ndarray:
     n_in, n_out, seed, side = g.data
-    return wiring(n_in, n_out, seed)[side]
+    return wiring_for(xp, n_in, n_out, seed)[side]
+
+
+def wiring_for(xp, n_in: int, n_out: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`wiring` as indices for the array namespace ``xp``: int32 off numpy (the same
+    indices under ``jax_enable_x64`` or not, which JAX's cached gathers need)."""
+    a, b = wiring(n_in, n_out, seed)
+    if getattr(xp, "library", "numpy") == "numpy":
+        return a, b
+    return a.astype(np.int32), b.astype(np.int32)
 
 
 # -- array kernels ------------------------------------------------------------------
 
 
-def take(x, index):
+def take(x, index, xp=np):
     """``x[:, index]`` in C order (plain indexing may return a transposed layout)."""
-    return np.take(x, index, axis=-1)
+    return xp.take(x, index, axis=-1)
 
 
 def anf(c):
-    """``g = c @ ANF``: the cell's coefficients of ``1, a, b, ab``."""
+    """``g = c @ ANF``: the cells' coefficients of ``1, a, b, ab`` (see ``layers.cell``)."""
     return c @ ANF
 
 
+def _columns(g):
+    return g[:, 0], g[:, 1], g[:, 2], g[:, 3]
+
+
 def mux_forward(c, a, b):
-    """The cells on gathered inputs: ``g0 + a (g1 + b g3) + b g2``."""
+    """The cells on gathered inputs, :func:`catlearn.layers.cell.polynomial` (in place on
+    numpy; any array module)."""
     g = anf(c)
     if np.shape(a) != np.shape(b):  # a constant wire meets a batch (higher derivatives)
-        return g[:, 0] + a * (g[:, 1] + b * g[:, 3]) + b * g[:, 2]
+        return cell.polynomial(_columns(g), a, b)
     y = b * g[:, 3]
     y += g[:, 1]
     y *= a
@@ -110,25 +128,38 @@ def mux_forward(c, a, b):
     return y
 
 
-def mux_dc_forward(a, b, u):
+def mux_dc_forward(a, b, u, xp=np):
     """``sum_n u[n, j] w_k(a[n, j], b[n, j])``, the four cell weights ``w``."""
     shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(u))
     if len(shape) == 1:
-        u, ua = u * np.ones(shape), u * a
-        moments = np.stack([u, ua, u * b, ua * b], axis=-1)
+        u, ua = u * xp.ones(shape), u * a
+        moments = xp.stack([u, ua, u * b, ua * b], axis=-1)
     else:
-        u, a, b = (np.broadcast_to(v, shape) for v in (u, a, b))
+        u, a, b = (xp.broadcast_to(v, shape) for v in (u, a, b))
         ua = u * a
-        moments = np.stack([u.sum(axis=0), ua.sum(axis=0), np.einsum("nj,nj->j", u, b),
-                            np.einsum("nj,nj->j", ua, b)], axis=-1)
+        moments = xp.stack([u.sum(axis=0), ua.sum(axis=0), xp.einsum("nj,nj->j", u, b),
+                            xp.einsum("nj,nj->j", ua, b)], axis=-1)
     return moments @ ANF.T
+
+
+def mux_partial(c, a, b, dy, side: int):
+    """``dy dy/da`` (``side`` 0) or ``dy dy/db`` (1) of the cells alone."""
+    g = anf(c)
+    if np.shape(a) != np.shape(b) or np.shape(dy) not in ((), np.shape(a)):
+        return dy * cell.slopes(_columns(g), a, b)[side]
+    d = (b if side == 0 else a) * g[:, 3]
+    d += g[:, 1 + side]
+    if np.shape(dy):
+        d *= dy
+    return d
 
 
 def mux_partials(c, a, b, dy=1.0):
     """``(dy dy/da, dy dy/db)`` of the cells, for the cotangent ``dy``."""
     g = anf(c)
     if np.shape(a) != np.shape(b) or np.shape(dy) not in ((), np.shape(a)):
-        return dy * (g[:, 1] + b * g[:, 3]), dy * (g[:, 2] + a * g[:, 3])
+        da, db = cell.slopes(_columns(g), a, b)
+        return dy * da, dy * db
     da = b * g[:, 3]
     da += g[:, 1]
     db = a * g[:, 3]
@@ -155,18 +186,41 @@ def scatter_add(n_in: int, n_out: int, seed: int, da, db):
 
 
 def _scatter_one(g, dv):
+    """``scatter`` of one side: one ``bincount``."""
     n_in, n_out, seed, side = g.data
-    zero = np.zeros_like(dv)
-    da, db = (dv, zero) if side == 0 else (zero, dv)
-    return scatter_add(n_in, n_out, seed, da, db)
+    n = dv.shape[0]
+    index = _flat_index(n_in, n_out, seed, n)[side]
+    return np.bincount(index, dv.ravel(), minlength=n * n_in).reshape(n, n_in)
 
 
-def logic_forward(g):
-    a_idx, b_idx = wiring(*g.data)
+def add_at_scatter(g, xp):
+    """``scatter`` by ``np.add.at``: for object arrays (the Symbolic backend)."""
+    n_in, index = g.data[0], _side(g)
+
+    def run(v):
+        out = np.zeros(v.shape[:-1] + (n_in,), dtype=v.dtype)
+        np.add.at(out, (Ellipsis, index), v)
+        return out
+    return run
+
+
+def jax_scatter(g, xp):
+    """``scatter`` on JAX: an indexed add (``.at[].add``), no ``bincount``."""
+    n_in, index = g.data[0], _side(g, xp)
+    return lambda v: xp.zeros(v.shape[:-1] + (n_in,), v.dtype).at[..., index].add(v)
+
+
+def logic_forward(g, xp=np):
+    a_idx, b_idx = wiring_for(xp, *g.data)
 
     def run(c, x):
-        return mux_forward(c, take(x, a_idx), take(x, b_idx))
+        return mux_forward(c, take(x, a_idx, xp), take(x, b_idx, xp))
     return run
+
+
+def inputs_forward(g, xp=np):
+    a_idx, b_idx = wiring_for(xp, *g.data)
+    return lambda x: (take(x, a_idx, xp), take(x, b_idx, xp))
 
 
 def logic_dc(g):
@@ -207,6 +261,13 @@ def scatter_gen(n_in: int, n_out: int, seed: int, side: int) -> Generator:
     return Generator("scatter", Ty(Real((n_out,))), Ty(Real((n_in,))), (n_in, n_out, seed, side))
 
 
+def inputs_gen(n_in: int, n_out: int, seed: int) -> Generator:
+    """``gate_inputs : R^n_in -> R^n_out @ R^n_out``: the wires both sides of the gates read."""
+    _check_sizes(n_in, n_out)
+    w = Real((n_out,))
+    return Generator("gate_inputs", Ty(Real((n_in,))), Ty(w, w), (n_in, n_out, seed))
+
+
 def mux_gen(m: int) -> Generator:
     """``mux : P^(m,4) @ R^m @ R^m -> R^m``."""
     w = Real((m,))
@@ -220,8 +281,12 @@ def mux_dc_gen(m: int) -> Generator:
 
 
 def logic_map(n_in: int, n_out: int, seed: int = 0) -> Map:
-    """The map ``logic : P^(n_out,4) @ R^n_in -> R^n_out`` of Smooth."""
-    return Map.gen(logic_gen(n_in, n_out, seed), smooth.backend)
+    """The layer ``P^(n_out,4) @ R^n_in -> R^n_out`` of Smooth, as ``gate_inputs ; mux``:
+    its lens keeps the gathered inputs as residual for both reverse kernels."""
+    logic_gen(n_in, n_out, seed)  # checks the sizes
+    return trace(Ty(Real((n_out, 4), False), Real((n_in,))),
+                 lambda c, x: mux_gen(n_out)(c, *inputs_gen(n_in, n_out, seed)(x)),
+                 smooth.backend)
 
 
 def _slope(c, a, b, m: int, side: int):
@@ -257,29 +322,38 @@ def _rev_logic(g):
 
 def _mux_slopes(i):
     def run(c, a, b, y, dy):
-        return mux_partials(c, a, b, dy)[i]
+        return mux_partial(c, a, b, dy, i)
     return kernel(run)
 
 
 def _mux_dc_slopes(i):
     def run(a, b, u, z, dz):
-        return mux_partials(dz, a, b, u)[i]
+        return mux_partial(dz, a, b, u, i)
     return kernel(run)
 
 
+def _rev_inputs(g):
+    n_in, n_out, seed = g.data
+    return lambda x, da, db: (scatter_gen(n_in, n_out, seed, 0)(da)
+                              + scatter_gen(n_in, n_out, seed, 1)(db))
+
+
 RULES = {
-    "logic": Rule(lambda g, xp: logic_forward(g), _rev_logic,
+    "logic": Rule(logic_forward, _rev_logic,
                   (lambda g, xp: logic_dc(g), lambda g, xp: logic_dx(g))),
-    "gather": Rule(lambda g, xp: lambda x: take(x, _side(g)),
+    "gate_inputs": Rule(inputs_forward, _rev_inputs,
+                   (lambda g, xp: lambda x, a, b, da, db: scatter_add(*g.data, da, db),)),
+    "gather": Rule(lambda g, xp: lambda x: take(x, _side(g, xp), xp),
                    lambda g: lambda x, dy: scatter_gen(*g.data)(dy),
                    (lambda g, xp: lambda x, y, dy: _scatter_one(g, dy),)),
     "scatter": Rule(lambda g, xp: lambda v: _scatter_one(g, v),
                     lambda g: lambda v, dx: gather_gen(*g.data)(dx),
-                    (lambda g, xp: lambda v, x, dx: take(dx, _side(g)),)),
+                    (lambda g, xp: lambda v, x, dx: take(dx, _side(g)),),
+                    kernels={"jax": jax_scatter, "sympy": add_at_scatter}),
     "mux": Rule(kernel(mux_forward), _rev_mux,
                 (kernel(lambda c, a, b, y, dy: mux_dc_forward(a, b, dy)),
                  _mux_slopes(0), _mux_slopes(1))),
-    "mux_dc": Rule(kernel(mux_dc_forward), _rev_mux_dc,
+    "mux_dc": Rule(lambda g, xp: lambda a, b, u: mux_dc_forward(a, b, u, xp), _rev_mux_dc,
                    (_mux_dc_slopes(0), _mux_dc_slopes(1),
                     kernel(lambda a, b, u, z, dz: mux_forward(dz, a, b)))),
 }

@@ -2,9 +2,10 @@
 
 In Z2 a logic layer is one generator ``logic : Z2^(4m) @ Z2^n -> Z2^m`` (the four
 truth-table bits of each gate, gate-major, then the inputs): the same cell as in Smooth,
-``y = c0 (1+a)(1+b) + c1 (1+a) b + c2 a (1+b) + c3 a b`` over Z2, run bit-packed on
-all gates at once (one gather and four word operations per gate row, no loop over
-gates).  Its reverse derivative is the chain rule of that polynomial, gate by gate.
+``y = c0 (1+a)(1+b) + c1 (1+a) b + c2 a (1+b) + c3 a b`` over Z2 (the cell of
+:mod:`catlearn.layers.cell`, read on words), run bit-packed on all gates at once (one
+gather and six word operations per gate row, no loop over gates).  Its reverse
+derivative is the chain rule of that polynomial, gate by gate.
 
 The readout of the Smooth network (group counts, softmax) becomes a circuit: a popcount
 of each class's group, then an argmax by a chain of comparators; ties go to the lower
@@ -31,37 +32,39 @@ import numpy as np
 from catlearn import z2
 from catlearn.backend import Rule
 from catlearn.core import Generator, Map, trace, wires
-from catlearn.layers.logic import wiring
+from catlearn.layers import cell
+from catlearn.layers.logic import wiring, wiring_for
 
 # -- the layer ---------------------------------------------------------------------------
 
 
-def _rows(words) -> np.ndarray:
-    """Packed wires (one array each, some a broadcasting single word) as one 2-d array."""
-    return np.array(np.broadcast_arrays(*words))
+def _rows(words, xp=np):
+    """Packed wires (one array each, some a broadcasting single word) as one array."""
+    return xp.stack(xp.broadcast_arrays(*words))
 
 
-def cells(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The gates on packed rows: ``c`` is ``(4, m, w)``, ``a`` and ``b`` are ``(m, w)``."""
-    na, nb = ~a, ~b
-    return (c[0] & na & nb) | (c[1] & na & b) | (c[2] & a & nb) | (c[3] & a & b)
+def cells(c, a, b):
+    """The gates on packed rows: ``c`` is ``(4, m, ...)``, ``a`` and ``b`` are ``(m, ...)``;
+    the cell of :mod:`catlearn.layers.cell` on words."""
+    return cell.polynomial(cell.anf(tuple(c), cell.WORDS), a, b, cell.WORDS)
 
 
-def _forward(g):
+def _forward(g, xp=np):
     n_in, n_out, seed = g.data
-    a_idx, b_idx = wiring(n_in, n_out, seed)
+    a_idx, b_idx = wiring_for(xp, n_in, n_out, seed)
 
     def run(*words):
-        c = _rows(words[:4 * n_out])
-        x = _rows(words[4 * n_out:])
-        c = c.reshape(n_out, 4, -1).transpose(1, 0, 2)
-        out = cells(c, x[a_idx], x[b_idx])
+        c = _rows(words[:4 * n_out], xp)  # one word per bit, usually: not broadcast to x
+        x = _rows(words[4 * n_out:], xp)
+        c = c.reshape(n_out, 4, *c.shape[1:]).swapaxes(0, 1)
+        out = cells(c, xp.take(x, a_idx, axis=0), xp.take(x, b_idx, axis=0))
         return out[0] if n_out == 1 else tuple(out)
     return run
 
 
 def _reverse(g):
-    """Gate by gate: ``dc_k = dy w_k(a, b)``; ``da``, ``db`` summed over the readers."""
+    """Gate by gate: the cell's table cotangent ``dy w(a, b)`` and its slopes, summed over
+    the readers of each input (:mod:`catlearn.layers.cell` on traced Z2 wires)."""
     n_in, n_out, seed = g.data
     a_idx, b_idx = wiring(n_in, n_out, seed)
 
@@ -70,11 +73,8 @@ def _reverse(g):
         dc, dx = [], [None] * n_in
         for j, (i, k) in enumerate(zip(a_idx.tolist(), b_idx.tolist())):
             a, b, d = x[i], x[k], dy[j]
-            c0, c1, c2, c3 = c[4 * j:4 * j + 4]
-            na, nb = a + 1, b + 1
-            dc += [d * na * nb, d * na * b, d * a * nb, d * a * b]
-            for wire, slope in ((i, (c0 + c2) * nb + (c1 + c3) * b),
-                                (k, (c0 + c1) * na + (c2 + c3) * a)):
+            dc += cell.cotangent(d, a, b)
+            for wire, slope in zip((i, k), cell.slopes(cell.anf(c[4 * j:4 * j + 4]), a, b)):
                 term = d * slope
                 dx[wire] = term if dx[wire] is None else dx[wire] + term
         dx = [z2.backend.zero_like(x[i].type)(x[i]) if d is None else d for i, d in enumerate(dx)]
@@ -82,7 +82,7 @@ def _reverse(g):
     return rev
 
 
-z2.backend.register("logic", Rule(lambda g, xp: _forward(g), _reverse))
+z2.backend.register("logic", Rule(_forward, _reverse))
 
 
 def logic_gen(n_in: int, n_out: int, seed: int) -> Generator:

@@ -42,6 +42,8 @@ from catlearn.smooth import Real
 # 32x3x26x26 batch: 1.5 ms with ``max(axis=(-3, -1))``, 45 us as below), so
 # the kernels combine the ``s`` strided views of each window axis
 # elementwise: a loop over the offsets inside a window, never over pixels.
+# They take the array namespace ``xp`` (numpy by default); only the mask writes in
+# place, so it keeps a JAX kernel beside it (``jax_mask``).
 
 
 def _blocks(x, s):
@@ -57,14 +59,14 @@ def _reduce(ufunc, x, s):
     return functools.reduce(ufunc, (rows[..., p, :] for p in range(s)))
 
 
-def maxpool(x, s):
+def maxpool(x, s, xp=np):
     """The maximum of each ``s x s`` window."""
-    return _reduce(np.maximum, x, s)
+    return _reduce(xp.maximum, x, s)
 
 
-def pool_sum(x, s):
+def pool_sum(x, s, xp=np):
     """The sum of each ``s x s`` window."""
-    return _reduce(np.add, x, s)
+    return _reduce(xp.add, x, s)
 
 
 def route(x, y, dy, s):
@@ -86,11 +88,19 @@ def mask(x, s):
     return route(x, y, np.ones_like(y), s)
 
 
-def upsample(u, s):
+def upsample(u, s, xp=np):
     """Each entry repeated over an ``s x s`` window."""
     *lead, h, w = u.shape
-    return np.broadcast_to(u[..., :, None, :, None], (*lead, h, s, w, s)).reshape(
+    return xp.broadcast_to(u[..., :, None, :, None], (*lead, h, s, w, s)).reshape(
         *lead, h * s, w * s)
+
+
+def jax_mask(x, s, xp):
+    """:func:`mask` on JAX (no in-place writes): one-hot of each window's first argmax."""
+    *lead, h, w = x.shape
+    windows = xp.moveaxis(_blocks(x, s), -3, -2).reshape(*lead, h // s, w // s, s * s)
+    hot = (windows.argmax(axis=-1)[..., None] == xp.arange(s * s)).astype(x.dtype)
+    return xp.moveaxis(hot.reshape(*lead, h // s, w // s, s, s), -2, -3).reshape(x.shape)
 
 
 # -- the generators --------------------------------------------------------------
@@ -132,19 +142,20 @@ def maxpool2d_map(c: int, h: int, w: int, size: int = 2) -> Map:
 
 
 smooth.backend.register("maxpool2d", Rule(
-    lambda g, xp: lambda x: maxpool(x, g.data),
+    lambda g, xp: lambda x: maxpool(x, g.data, xp),
     lambda g: lambda x, dy: pool_mask_gen(x.type, g.data)(x) * upsample_gen(dy.type, g.data)(dy),
     (lambda g, xp: lambda x, y, dy: route(x, y, dy, g.data),)))
 smooth.backend.register("pool_mask", Rule(
     lambda g, xp: lambda x: mask(x, g.data),
     lambda g: lambda x, dy: smooth.zero_like_gen(x.type)(x),
-    (kernel(lambda x, y, dy: np.zeros_like(x)),)))
+    (kernel(lambda x, y, dy: np.zeros_like(x)),),
+    kernels={"jax": lambda g, xp: lambda x: jax_mask(x, g.data, xp)}))
 smooth.backend.register("upsample", Rule(
-    lambda g, xp: lambda u: upsample(u, g.data),
+    lambda g, xp: lambda u: upsample(u, g.data, xp),
     lambda g: lambda u, dv: pool_sum_gen(dv.type, g.data)(dv),
     (lambda g, xp: lambda u, v, dv: pool_sum(dv, g.data),)))
 smooth.backend.register("pool_sum", Rule(
-    lambda g, xp: lambda x: pool_sum(x, g.data),
+    lambda g, xp: lambda x: pool_sum(x, g.data, xp),
     lambda g: lambda x, du: upsample_gen(du.type, g.data)(du),
     (lambda g, xp: lambda x, u, du: upsample(du, g.data),)))
 

@@ -79,8 +79,10 @@ smooth.backend.register("unstack", Rule(
     lambda g, xp: lambda x: tuple(x[:, t] for t in range(x.shape[1])),
     lambda g: lambda x, *dys: stack_gen(*_dims(g))(*dys)))
 smooth.backend.register("stack", Rule(
-    lambda g, xp: lambda *xs: np.stack(xs, axis=1),
+    lambda g, xp: lambda *xs: xp.stack(xs, axis=1),
     lambda g: lambda *v: unstack_gen(*_dims(g))(v[-1])))
+
+
 def _masked_dims(g) -> tuple[int, int]:
     shape = (g.dom if g.name == "unstack_masked" else g.cod)[0].shape
     return shape[0], shape[1] - 1
@@ -91,7 +93,7 @@ smooth.backend.register("unstack_masked", Rule(
                                   for part in (x[:, t, :-1], x[:, t, -1])),
     lambda g: lambda x, *dys: stack_masked_gen(*_masked_dims(g))(*dys)))
 smooth.backend.register("stack_masked", Rule(
-    lambda g, xp: lambda *v: np.stack([np.concatenate([v[i], v[i + 1][:, None]], axis=1)
+    lambda g, xp: lambda *v: xp.stack([xp.concatenate([v[i], v[i + 1][:, None]], axis=1)
                                        for i in range(0, len(v), 2)], axis=1),
     lambda g: lambda *v: unstack_masked_gen(*_masked_dims(g))(v[-1])))
 smooth.backend.register("detach", Rule(

@@ -111,13 +111,13 @@ def power(beta: float, w: Real) -> Generator:
 
 def _shift(x):
     """The log-sum-exp shift: the row maximum for numbers, nothing for sympy objects."""
-    return 0 if x.dtype == object else np.maximum.reduce(x, axis=-1, keepdims=True)
+    return 0 if x.dtype == object else x.max(axis=-1, keepdims=True)
 
 
 def _log_softmax(xp):
     def run(x):
         z = x - _shift(x)
-        z -= xp.log(np.add.reduce(xp.exp(z), axis=-1, keepdims=True))
+        z -= xp.log(xp.exp(z).sum(axis=-1, keepdims=True))
         return z
     return run
 
@@ -182,7 +182,7 @@ RULES = {
                                                     zero_like_gen(x.type)(x)),
                         (kernel(lambda z, x, y, dy: dy.sum(axis=0) / len(x)),
                          kernel(lambda z, x, y, dy: np.zeros_like(x)))),
-    "mean_cross_entropy": Rule(lambda g, xp: lambda t, y: -np.dot(t.ravel(), y.ravel()) / len(t),
+    "mean_cross_entropy": Rule(lambda g, xp: lambda t, y: -xp.tensordot(t, y, t.ndim) / len(t),
                                _rev_mean_xent,
                                (kernel(lambda t, y, l, dl: y * (dl * (-1.0 / len(y)))),
                                 kernel(lambda t, y, l, dl: t * (dl * (-1.0 / len(t)))))),
