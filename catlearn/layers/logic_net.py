@@ -35,12 +35,10 @@ from catlearn.backend import Rule, kernel
 from catlearn.core import Generator, Map, Ty
 from catlearn.layers import logic, logic_z2
 from catlearn.layers.layer import sequential
+from catlearn.layers.cell import FUNCTIONS  # the 16 two-input functions' truth tables
 from catlearn.para import Para
 from catlearn.smooth import Real
 
-#: the 16 two-input functions as truth tables ``(f(0,0), f(0,1), f(1,0), f(1,1))``
-FUNCTIONS = np.array([[(f >> r) & 1 for r in range(4)] for f in range(16)], dtype=float)
-FUNCTIONS.flags.writeable = False
 PARAMETRISATIONS = ("mux", "softmax16")
 
 
@@ -62,29 +60,29 @@ def _group_sum(g):
     return lambda x: x.reshape(x.shape[0], k, m // k).sum(axis=2) / tau
 
 
-def _group_spread(g):
+def _group_spread(g, xp=np):
     m, k, tau = g.data
-    return lambda z: np.repeat(z / tau, m // k, axis=1)
+    return lambda z: xp.repeat(z / tau, m // k, axis=1)
 
 
 smooth.backend.register("group_sum", Rule(
     lambda g, xp: _group_sum(g), lambda g: lambda x, dz: group_spread_gen(*g.data)(dz),
     (lambda g, xp: lambda x, y, dz: _group_spread(g)(dz),)))
 smooth.backend.register("group_spread", Rule(
-    lambda g, xp: _group_spread(g), lambda g: lambda z, dx: group_sum_gen(*g.data)(dx),
+    _group_spread, lambda g: lambda z, dx: group_sum_gen(*g.data)(dx),
     (lambda g, xp: lambda z, x, dx: _group_sum(g)(dx),)))
 
 
 # -- difflogic's parametrisation: a softmax over the 16 functions ---------------------------
 
 
-def _mix(w):
-    e = np.exp(w - w.max(axis=-1, keepdims=True))
+def _mix(w, xp=np):
+    e = xp.exp(w - w.max(axis=-1, keepdims=True))
     return (e / e.sum(axis=-1, keepdims=True)) @ FUNCTIONS
 
 
-def _mix_vjp(w, dc):
-    e = np.exp(w - w.max(axis=-1, keepdims=True))
+def _mix_vjp(w, dc, xp=np):
+    e = xp.exp(w - w.max(axis=-1, keepdims=True))
     p = e / e.sum(axis=-1, keepdims=True)
     dp = dc @ FUNCTIONS.T
     return p * (dp - (p * dp).sum(axis=-1, keepdims=True))
@@ -96,10 +94,11 @@ def _no_second_derivative(g):
 
 
 smooth.backend.register("gate_mix", Rule(
-    kernel(_mix),
+    lambda g, xp: lambda w: _mix(w, xp),
     lambda g: lambda w, dc: Generator("gate_mix_t", Ty(g.dom[0], g.cod[0]), g.dom)(w, dc),
     (kernel(lambda w, c, dc: _mix_vjp(w, dc)),)))
-smooth.backend.register("gate_mix_t", Rule(kernel(_mix_vjp), _no_second_derivative))
+smooth.backend.register("gate_mix_t", Rule(lambda g, xp: lambda w, dc: _mix_vjp(w, dc, xp),
+                                           _no_second_derivative))
 
 
 # -- the network -------------------------------------------------------------------------
@@ -162,9 +161,15 @@ class LogicNetwork:
             return tuple(smooth.NumpyOps.sigmoid(np.asarray(p)) for p in params)
         return tuple(_mix(np.asarray(p)) for p in params)
 
-    def hard(self, params) -> tuple[np.ndarray, ...]:
-        """The rounded truth tables, uint8 ``(m, 4)``: the network's Z2 reading."""
-        return tuple((c > 0.5).astype(np.uint8) for c in self.coefficients(params))
+    def hard(self, params, rule: str = "argmax") -> tuple[np.ndarray, ...]:
+        """The hard truth tables, uint8 ``(m, 4)``: the network's Z2 reading.
+
+        ``rule="argmax"`` (difflogic's): each gate becomes its most probable function, the
+        argmax of the softmax16 logits (for the mux cell, each of its four independent
+        coefficients rounded, which is the same thing); ``rule="round"``: the mixed truth
+        table rounded, ``softmax(w) @ FUNCTIONS > 0.5``.  The two differ only for softmax16.
+        """
+        return tuple(harden(p, self.parametrisation, rule) for p in params)
 
     def z2_map(self, readout: bool = True) -> Map:
         """``Z2^(4 m_1) @ ... @ Z2^(4 m_L) @ Z2^n -> Z2^w``: layers, then popcount-argmax
@@ -178,6 +183,27 @@ class LogicNetwork:
         out = self.z2_map()(*words, *z2.pack(x))
         bits = z2.unpack(list(out), len(x)).astype(np.int64)
         return bits @ (1 << np.arange(bits.shape[1]))
+
+
+HARDENING = ("argmax", "round")
+
+
+def harden(theta, parametrisation: str, rule: str = "argmax") -> np.ndarray:
+    """The hard truth tables ``(m, 4)`` of one parameter array (see :meth:`LogicNetwork.hard`).
+
+    >>> w = np.full((1, 16), -5.0)
+    >>> w[0, [6, 10, 12, 14]], w[0, 15] = 0.9, 1.0     # TRUE wins, but 0 at (0, 0) has most mass
+    >>> harden(w, "softmax16", "argmax").tolist(), harden(w, "softmax16", "round").tolist()
+    ([[1, 1, 1, 1]], [[0, 1, 1, 1]])
+    """
+    if rule not in HARDENING:
+        raise ValueError(f"unknown hardening rule {rule!r}; choose one of {HARDENING}")
+    theta = np.asarray(theta)
+    if parametrisation == "mux":
+        return (theta > 0).astype(np.uint8)
+    if rule == "argmax":
+        return FUNCTIONS[np.argmax(theta, axis=-1)].astype(np.uint8)
+    return (_mix(theta) > 0.5).astype(np.uint8)
 
 
 def _layer_seed(seed: int, layer: int) -> int:
