@@ -8,10 +8,12 @@ BLAS thread for stable numbers (PyTorch and XLA are pinned to one thread here)::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_digits.py
 
-``update`` is the compiled training step ``put``; ``step`` also returns the loss and the
-predictions; ``fit`` is the fastest epoch of one :func:`catlearn.learning.fit.fit` run
-(shuffling and training metrics included; building and compiling the learner, done once
-per run, is not an epoch's cost).  ``numpy`` computes no loss value; ``numpy+loss`` also does,
+``update`` is the compiled training step ``put`` over ``x`` in order; ``step`` also returns
+the loss and the predictions; ``update loop`` is the bare update loop of
+``benchmarks/reference.py`` (the batches of ``fit``'s shuffled epoch, nothing else), the
+reference of ``fit``; ``fit`` is the fastest epoch of one :func:`catlearn.learning.fit.fit`
+run (shuffling and training metrics included; building and compiling the learner, done
+once per run, is not an epoch's cost).  Times are CPU seconds (``reference.fastest``).  ``numpy`` computes no loss value; ``numpy+loss`` also does,
 as a training loop that reports its loss must.  ``torch`` is an idiomatic PyTorch loop
 (``nn.Sequential``, ``F.cross_entropy``, ``optim.SGD``); ``jax`` a ``jax.jit``-compiled step
 called once per batch (the first, compiling call is not timed).  PyTorch and JAX are
@@ -25,49 +27,31 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
+import sys
 
 import numpy as np
 
-from catlearn.data import load_digits
+from catlearn import layers
 from catlearn.learning import loss, optim
 from catlearn.learning.fit import fit
-from catlearn.learning.perceptron import init_params, mlp
+from catlearn.learning.perceptron import mlp
 from catlearn.learning.supervised import supervised
 
-LR, BATCH, N_TRAIN = 0.1, 32, 1437
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import (BATCH, LR, N_TRAIN, cpu_epochs, digits_split, fastest,  # noqa: E402
+                       hand_order, numpy_epoch, update_loop)
 
 
-def numpy_epoch(params, x, t, with_loss: bool = False):
-    """One epoch of SGD by hand-written backprop, as a numpy user would write it."""
-    W1, b1, W2, b2 = (p.copy() for p in params)
-    total = 0.0
-    for i in range(0, len(x), BATCH):
-        xb, tb = x[i:i + BATCH], t[i:i + BATCH]
-        z1 = xb @ W1.T + b1
-        h = np.maximum(z1, 0)
-        z2 = h @ W2.T + b2
-        e = np.exp(z2 - z2.max(axis=1, keepdims=True))
-        s = e / e.sum(axis=1, keepdims=True)
-        if with_loss:
-            total += -np.sum(tb * np.log(s)) / len(xb)
-        d2 = (s - tb) / len(xb)
-        dW2, db2 = d2.T @ h, d2.sum(axis=0)
-        dh = (d2 @ W2) * (z1 > 0)
-        dW1, db1 = dh.T @ xb, dh.sum(axis=0)
-        W1 -= LR * dW1
-        b1 -= LR * db1
-        W2 -= LR * dW2
-        b2 -= LR * db2
-    return W1, b1, W2, b2
+def catlearn_epoch(learner, program):
+    """``program`` (the learner's compiled ``update`` or ``step``) over ``x`` in order, on
+    parameters in the hand-written order ``(W1, b1, W2, b2)`` (SGD: no optimizer state)."""
+    k = len(learner.model.param)
 
-
-def catlearn_epoch(program, k: int):
     def epoch(params, x, t):
-        sp = params
+        ps = hand_order(learner.model, params)
         for i in range(0, len(x), BATCH):
-            sp = program(t[i:i + BATCH], *sp, x[i:i + BATCH])[:k]
-        return sp
+            ps = program(*ps, x[i:i + BATCH], t[i:i + BATCH])[:k]
+        return hand_order(learner.model, ps)
     return epoch
 
 
@@ -139,49 +123,36 @@ def train(epoch, params, x, t, epochs: int):
     return params
 
 
-def fastest(runs: dict, repeats: int) -> dict:
-    """The fastest of ``repeats`` interleaved calls of each run, in seconds."""
-    for run in runs.values():
-        run()  # warm up (JAX compiles here)
-    best = {name: float("inf") for name in runs}
-    for _ in range(repeats):
-        for name, run in runs.items():
-            began = time.perf_counter()
-            run()
-            best[name] = min(best[name], time.perf_counter() - began)
-    return best
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=20, help="epochs of the accuracy check")
     args = parser.parse_args(argv)
-    digits = load_digits()
-    order = np.random.default_rng(0).permutation(len(digits))
-    x, y = (np.ascontiguousarray(a[order]) for a in (digits.x, digits.y))
-    (x, x_test), (y, y_test) = (x[:N_TRAIN], x[N_TRAIN:]), (y[:N_TRAIN], y[N_TRAIN:])
+    (x, y), (x_test, y_test) = digits_split()
     t = np.eye(10)[y]
     model = mlp([64, 32, 10])
-    params = init_params(model, seed=0)
+    init = layers.init(model, seed=0)
+    params = hand_order(model, init)
     learner = supervised(model, loss.softmax_cross_entropy(10), optim.sgd(LR))
-    epochs = {"numpy": numpy_epoch, "update": catlearn_epoch(learner.update.compiled, 4),
+    epochs = {"numpy": numpy_epoch, "update": catlearn_epoch(learner, learner.update.compiled),
               "torch": torch_epoch(), "jax": jax_epoch()}
     missing = [name for name, epoch in epochs.items() if epoch is None]
     epochs = {name: epoch for name, epoch in epochs.items() if epoch is not None}
     check = {name: train(epoch, params, x, t, args.epochs) for name, epoch in epochs.items()}
+    loop = update_loop(learner)
     runs = {
         "numpy": lambda: numpy_epoch(params, x, t),
         "numpy+loss": lambda: numpy_epoch(params, x, t, with_loss=True),
         "update": lambda: epochs["update"](params, x, t),
-        "step": lambda: catlearn_epoch(learner.step.compiled, 4)(params, x, t),
+        "step": lambda: catlearn_epoch(learner, learner.step.compiled)(params, x, t),
+        "update loop": lambda: loop(init, x, t),
         **{name: (lambda e=epochs[name]: e(params, x, t)) for name in ("torch", "jax")
            if name in epochs},
     }
     best = fastest(runs, args.repeats)
-    history = fit(model, params, (x, y), optimizer=optim.sgd(LR), epochs=args.repeats,
-                  batch_size=BATCH, progress=False).history
-    best["fit"] = min(history.seconds)
+    _, seconds = cpu_epochs(fit, model, init, (x, y), optimizer=optim.sgd(LR),
+                            epochs=args.repeats, batch_size=BATCH, progress=False)
+    best["fit"] = min(seconds)
     report(best, check, missing, x_test, y_test, args.epochs)
 
 
@@ -195,7 +166,8 @@ def report(best, check, missing, x_test, y_test, epochs) -> None:
         + f"; max |parameter - numpy's|: {deviation:.1e}")
     for name, seconds in best.items():
         print(f"{name:11s} {seconds * 1e3:7.3f} ms/epoch   x{seconds / best['numpy']:.3f} of numpy"
-              f"   x{seconds / best['numpy+loss']:.3f} of numpy+loss")
+              f"   x{seconds / best['numpy+loss']:.3f} of numpy+loss"
+              f"   x{seconds / best['update loop']:.3f} of the update loop")
     for name in missing:
         print(f"{name:11s} not installed")
 

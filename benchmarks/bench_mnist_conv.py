@@ -115,11 +115,11 @@ def numpy_run(params, x, t, batch: int):
 
 
 def catlearn_run(learner, params, x, t, batch: int):
-    step, sp = learner.update.compiled, (*learner.optimizer.init(learner.model.param), *params)
-    k, n_state = len(sp), len(learner.state)
+    step, ps = learner.update.compiled, (*params, *learner.optimizer.init(learner.model.param))
+    k, n_param = len(ps), len(params)
     for i in range(0, len(x), batch):
-        sp = step(t[i:i + batch], *sp, x[i:i + batch])[:k]
-    return sp[n_state:]
+        ps = step(*ps, x[i:i + batch], t[i:i + batch])[:k]
+    return ps[:n_param]
 
 
 def fastest(runs: dict, repeats: int) -> tuple[dict, dict]:

@@ -8,7 +8,8 @@ from catlearn.data import load_digits
 from catlearn.learning import optim
 from catlearn.learning.dream import Dream, ascent, dream, dreamer, input_as_parameter
 from catlearn.learning.fit import fit, predict
-from catlearn.learning.perceptron import init_params, mlp
+from catlearn.layers import init
+from catlearn.learning.perceptron import mlp
 
 RNG = np.random.default_rng(0)
 
@@ -18,20 +19,20 @@ def digits_model():
     """A digits MLP 64-32-10 trained for a few epochs (about a second)."""
     train, _ = load_digits().split(0.2, seed=0)
     model = mlp([64, 32, 10])
-    params = fit(model, init_params(model, 0), (train.x, train.y), optimizer="adam", lr=0.01,
+    params = fit(model, init(model, 0), (train.x, train.y), optimizer="adam", lr=0.01,
                  epochs=8, batch_size=32, progress=False).params
     return model, params, train
 
 
 def hand_written_gradient(params, x, c):
     """``d y_c / d x`` of the relu perceptron, backprop by hand."""
-    W1, b1, W2, _ = params
+    W2, _, W1, b1 = params  # last layer first, as >> composes
     z1 = x @ W1.T + b1
     return ((W2[c] * (z1 > 0)) @ W1)
 
 
 def logits(params, x):
-    W1, b1, W2, b2 = params
+    W2, b2, W1, b1 = params
     return np.maximum(x @ W1.T + b1, 0) @ W2.T + b2
 
 
@@ -78,7 +79,7 @@ def test_the_dreamer_is_the_supervised_lens_of_the_swapped_model():
 @pytest.mark.parametrize("lr", [0.1, 0.37])
 def test_a_dream_step_is_a_hand_written_gradient_ascent_step(lr):
     model = mlp([6, 5, 4])
-    params = init_params(model, seed=1)
+    params = init(model, seed=1)
     x, c = RNG.normal(size=(3, 6)), np.array([0, 2, 3])
     want = x + lr * np.stack([hand_written_gradient(params, x[i], c[i]) for i in range(3)])
     got = dream(model, params, x, c, steps=1, lr=lr)
@@ -89,7 +90,7 @@ def test_a_dream_step_is_a_hand_written_gradient_ascent_step(lr):
 
 def test_a_batch_dreams_each_example_on_its_own():
     model = mlp([6, 5, 4])
-    params = init_params(model, seed=2)
+    params = init(model, seed=2)
     x = RNG.normal(size=(4, 6))
     together = dream(model, params, x, 1, steps=3, lr=0.2).x
     alone = np.stack([dream(model, params, row, 1, steps=3, lr=0.2).x for row in x])
@@ -98,7 +99,7 @@ def test_a_batch_dreams_each_example_on_its_own():
 
 def test_momentum_on_the_input_follows_its_formula():
     model = mlp([6, 5, 4])
-    params = init_params(model, seed=3)
+    params = init(model, seed=3)
     x0, c, lr, gamma = RNG.normal(size=6), 2, 0.1, 0.5
     x, v = x0.copy(), np.zeros(6)
     for _ in range(3):  # v' = gamma v + lr g, x' = x + v' (ascent)
@@ -110,7 +111,7 @@ def test_momentum_on_the_input_follows_its_formula():
 
 def test_cross_entropy_descends_toward_the_class():
     model = mlp([6, 4])
-    params = init_params(model, seed=4)
+    params = init(model, seed=4)
     x, c, lr = RNG.normal(size=6), 3, 0.3
     W, b = params
     z = W @ x + b
@@ -128,7 +129,7 @@ def test_ascent_turns_the_learning_rate_around():
 
 def test_a_single_example_keeps_its_shape():
     model = mlp([3, 2])
-    result = dream(model, init_params(model), np.zeros(3), 1, steps=4)
+    result = dream(model, init(model, 0), np.zeros(3), 1, steps=4)
     assert isinstance(result, Dream)
     assert result.x.shape == (3,) and result.scores.shape == (5,)
 
@@ -142,15 +143,15 @@ def test_a_single_example_keeps_its_shape():
 def test_bad_inputs_are_refused_with_a_reason(x0, target, message):
     model = mlp([3, 2])
     with pytest.raises(ValueError, match=message):
-        dream(model, init_params(model), x0, target, steps=1)
+        dream(model, init(model, 0), x0, target, steps=1)
 
 
 def test_bad_settings_are_refused():
     model = mlp([3, 2])
     with pytest.raises(ValueError, match="unknown dreaming loss"):
-        dream(model, init_params(model), np.zeros(3), 0, loss="mse")
+        dream(model, init(model, 0), np.zeros(3), 0, loss="mse")
     with pytest.raises(ValueError, match="already has its learning rate"):
-        dream(model, init_params(model), np.zeros(3), 0, lr=0.1, optimizer=optim.sgd(0.1))
+        dream(model, init(model, 0), np.zeros(3), 0, lr=0.1, optimizer=optim.sgd(0.1))
 
 
 def test_doctests():

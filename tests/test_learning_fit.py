@@ -9,7 +9,8 @@ import pytest
 from catlearn.learning import checkpoint as checkpoints, loss as losses, optim
 from catlearn.learning.fit import NonFiniteLossError, evaluate, fit, predict
 from catlearn.learning.history import History
-from catlearn.learning.perceptron import init_params, mlp
+from catlearn.layers import init
+from catlearn.learning.perceptron import mlp
 from catlearn.learning.plot import plot_history
 
 
@@ -30,7 +31,7 @@ def train(**kw):
     settings = dict(optimizer="adam", lr=0.02, epochs=4, batch_size=16, seed=5,
                     validation=VALID, progress=False)
     settings.update(kw)
-    return fit(MODEL, init_params(MODEL, 0), DATA, **settings)
+    return fit(MODEL, init(MODEL, 0), DATA, **settings)
 
 
 def assert_identical(a, b):
@@ -67,7 +68,7 @@ def test_interrupted_run_resumes_bit_identically(tmp_path, optimizer):
             raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
         train(optimizer=optimizer, epochs=4, lr=None, checkpoint=path, callbacks=[interrupt])
-    saved = checkpoints.load(path, MODEL.param, optim.named(optimizer, 0.1).state(MODEL.param))
+    saved = checkpoints.restore(path, MODEL.param, optim.named(optimizer, 0.1).state(MODEL.param))
     assert saved.epoch == 2 and len(saved.history) == 2
     resumed = fit(MODEL, None, DATA, optimizer=optimizer, epochs=4, batch_size=16, seed=5,
                   validation=VALID, progress=False, resume=path)
@@ -102,7 +103,7 @@ def test_interrupt_during_an_epoch_keeps_the_last_checkpoint(tmp_path, monkeypat
     monkeypatch.setattr(fit_module._Loop, "epoch", epoch)
     with pytest.raises(KeyboardInterrupt):
         train(epochs=5, checkpoint=path)
-    assert checkpoints.load(path, MODEL.param, optim.adam(0.1).state(MODEL.param)).epoch == 2
+    assert checkpoints.restore(path, MODEL.param, optim.adam(0.1).state(MODEL.param)).epoch == 2
     assert os.listdir(tmp_path) == ["run.npz"]
 
 
@@ -110,7 +111,7 @@ def test_checkpoint_from_another_model_names_the_parameter(tmp_path):
     path = tmp_path / "run.npz"
     train(epochs=1, checkpoint=path)
     other = mlp([2, 5, 3])
-    shapes = r"parameter 0 \(P\^5x2\) has shape \(8, 2\).*expects \(5, 2\)"
+    shapes = r"parameter 0 \(P\^3x5\) has shape \(3, 8\).*expects \(3, 5\)"
     with pytest.raises(ValueError, match=shapes):
         fit(other, None, DATA, optimizer="adam", epochs=2, resume=path, progress=False)
     with pytest.raises(ValueError, match="optimizer state arrays.*different optimizer"):
@@ -124,7 +125,7 @@ def test_checkpoint_from_another_model_names_the_parameter(tmp_path):
 def test_non_finite_loss_names_epoch_and_batch():
     x, y = DATA
     with np.errstate(all="ignore"), pytest.raises(NonFiniteLossError, match="epoch 1, batch 1"):
-        fit(MODEL, init_params(MODEL, 0), (x * 1e200, y), loss="mse", epochs=1, progress=False)
+        fit(MODEL, init(MODEL, 0), (x * 1e200, y), loss="mse", epochs=1, progress=False)
     assert issubclass(NonFiniteLossError, FloatingPointError)
 
 
@@ -141,7 +142,7 @@ def test_non_finite_loss_names_epoch_and_batch():
 ])
 def test_bad_data_is_refused_clearly(data, message):
     with pytest.raises(ValueError, match=message):
-        fit(MODEL, init_params(MODEL, 0), data, epochs=1, progress=False)
+        fit(MODEL, init(MODEL, 0), data, epochs=1, progress=False)
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -157,12 +158,12 @@ def test_bad_settings_are_refused_clearly(kwargs, message):
     settings = dict(epochs=1, progress=False)
     settings.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        fit(MODEL, init_params(MODEL, 0), DATA, **settings)
+        fit(MODEL, init(MODEL, 0), DATA, **settings)
 
 
 def test_wrong_parameters_are_refused():
-    params = init_params(MODEL, 0)
-    with pytest.raises(ValueError, match=r"parameter 2 \(P\^3x8\) has shape \(8, 3\)"):
+    params = init(MODEL, 0)
+    with pytest.raises(ValueError, match=r"parameter 2 \(P\^8x2\) has shape \(2, 8\)"):
         fit(MODEL, (params[0], params[1], params[2].T, params[3]), DATA, progress=False)
     with pytest.raises(ValueError, match="give initial parameters"):
         fit(MODEL, None, DATA, progress=False)
@@ -172,10 +173,10 @@ def test_binary_labels_and_float_targets():
     x, y = DATA
     model = mlp([2, 6, 1])
     binary = (y == 0).astype(int)
-    result = fit(model, init_params(model, 0), (x, binary), loss="binary_cross_entropy",
+    result = fit(model, init(model, 0), (x, binary), loss="binary_cross_entropy",
                  optimizer="adam", lr=0.05, epochs=10, progress=False)
     assert result.history.accuracy[-1] > 0.9
-    regression = fit(model, init_params(model, 0), (x, x[:, :1] * 2.0), loss="mse",
+    regression = fit(model, init(model, 0), (x, x[:, :1] * 2.0), loss="mse",
                      optimizer="adam", lr=0.05, epochs=5, progress=False)
     assert np.isnan(regression.history.accuracy).all()  # not a classifier
 
@@ -195,3 +196,43 @@ def test_history_plot_is_written(tmp_path):
     assert (tmp_path / "curves.png").stat().st_size > 1000
     assert [ax.get_title() for ax in figure.axes] == ["loss", "accuracy"]
     assert History.from_arrays(history.arrays()) == history
+
+
+def test_the_default_optimizer_is_adam():
+    """``fit`` without ``optimizer`` is ``fit(..., optimizer="adam", lr=0.01)``, bit for bit."""
+    by_default = fit(MODEL, init(MODEL, 0), DATA, epochs=2, progress=False)
+    explicit = fit(MODEL, init(MODEL, 0), DATA, optimizer="adam", lr=0.01, epochs=2,
+                   progress=False)
+    assert_identical(by_default, explicit)
+    sgd = fit(MODEL, init(MODEL, 0), DATA, optimizer="sgd", epochs=2, progress=False)
+    assert not np.array_equal(sgd.params[0], by_default.params[0])
+
+
+def test_string_labels_are_sorted_classes_and_predictions_map_back():
+    """As scikit-learn: classes sorted, class i is output i; ``predict`` returns labels."""
+    x, y = DATA
+    names = np.array(["cat", "dog", "emu"])
+    as_strings = fit(MODEL, init(MODEL, 0), (x, names[y]), optimizer="adam", lr=0.02,
+                     epochs=4, batch_size=16, seed=5, validation=(VALID[0], names[VALID[1]]),
+                     progress=False)
+    as_indices = train(validation=VALID)
+    assert_identical(as_strings, as_indices)
+    assert as_strings.classes.tolist() == ["cat", "dog", "emu"]
+    predicted = as_strings.predict(MODEL, x)
+    assert predicted.tolist() == names[as_indices.predict(MODEL, x)].tolist()
+    assert np.mean(predicted == names[y]) == pytest.approx(as_indices.history.accuracy[-1],
+                                                           abs=0.1)
+
+
+def test_unknown_validation_labels_are_named():
+    x, y = DATA
+    names = np.array(["cat", "dog", "emu"])
+    with pytest.raises(ValueError, match=r"validation y: row 0 has label 'yak', which is not "
+                                         r"one of the trained classes \['cat', 'dog', 'emu'\]"):
+        fit(MODEL, init(MODEL, 0), (x, names[y]), epochs=1, progress=False,
+            validation=(VALID[0][:3], np.array(["yak", "cat", "dog"])))
+
+
+def test_a_result_unpacks_as_params_state_history():
+    params, state, history = train(epochs=1)
+    assert len(params) == len(MODEL.param) and len(history) == 1

@@ -5,6 +5,7 @@ import pytest
 
 from catlearn import Lens, Para, z2
 from catlearn.core import trace
+from catlearn import layers
 from catlearn.learning import loss, perceptron as models, optim
 from catlearn.learning.supervised import SupervisedLearner, share, supervised
 
@@ -12,8 +13,9 @@ RNG = np.random.default_rng(0)
 
 
 def numpy_sgd_step(params, x, t, lr, loss_name):
-    """One SGD step of a 1-hidden-layer relu perceptron, backprop by hand."""
-    W1, b1, W2, b2 = params
+    """One SGD step of a 1-hidden-layer relu perceptron, backprop by hand (parameters
+    last layer first, as ``>>`` composes them)."""
+    W2, b2, W1, b1 = params
     z1 = x @ W1.T + b1
     h = np.maximum(z1, 0)
     p = h @ W2.T + b2
@@ -29,20 +31,20 @@ def numpy_sgd_step(params, x, t, lr, loss_name):
     dW2, db2 = dp.T @ h, dp.sum(axis=0)
     dh = (dp @ W2) * (z1 > 0)
     dW1, db1 = dh.T @ x, dh.sum(axis=0)
-    grads = (dW1, db1, dW2, db2)
+    grads = (dW2, db2, dW1, db1)
     return tuple(w - lr * g for w, g in zip(params, grads)), value, p
 
 
 @pytest.mark.parametrize("loss_name", ["softmax_cross_entropy", "mse"])
 def test_one_step_equals_hand_written_backprop(loss_name):
     model = models.mlp([5, 7, 3])
-    params = models.init_params(model, seed=3)
+    params = layers.init(model, seed=3)
     x, t = RNG.normal(size=(11, 5)), np.eye(3)[RNG.integers(0, 3, 11)]
     learner = supervised(model, loss.named(loss_name)(3), optim.sgd(0.2))
     want, value, prediction = numpy_sgd_step(params, x, t, 0.2, loss_name)
-    for got, w in zip(learner.update(t, *params, x), want):
+    for got, w in zip(learner.update(*params, x, t), want):
         np.testing.assert_allclose(got, w, rtol=1e-13, atol=1e-15)
-    *new, got_value, got_prediction = learner.step(t, *params, x)
+    *new, got_value, got_prediction = learner.step(*params, x, t)
     for got, w in zip(new, want):
         np.testing.assert_allclose(got, w, rtol=1e-13, atol=1e-15)
     assert float(got_value) == pytest.approx(value, rel=1e-13)
@@ -71,15 +73,15 @@ def test_step_runs_every_forward_operation_once():
 
 def test_step_and_update_agree_for_every_optimizer():
     model = models.mlp([4, 5, 3])
-    params = models.init_params(model, seed=1)
+    params = layers.init(model, seed=1)
     x, t = RNG.normal(size=(9, 4)), np.eye(3)[RNG.integers(0, 3, 9)]
     for name in optim.OPTIMIZERS:
         opt = optim.named(name, 0.05)
         learner = supervised(model, loss.softmax_cross_entropy(3), opt)
         state = opt.init(model.param)
         k = len(state) + len(params)
-        by_update = learner.update(t, *state, *params, x)
-        by_step = learner.step(t, *state, *params, x)[:k]
+        by_update = learner.update(*params, *state, x, t)
+        by_step = learner.step(*params, *state, x, t)[:k]
         for a, b in zip(by_update, by_step):
             np.testing.assert_array_equal(a, b)
 
@@ -114,10 +116,10 @@ def test_z2_learner_with_rda_learns_a_projection():
     seen = []
     for (x0, x1), label in examples:
         words = z2.pack([[x0, x1, label]] * 64)
-        params = update(words[2], *params, words[0], words[1])
+        params = update(*params, words[0], words[1], words[2])
         seen.append([int(w[0] & 1) for w in params])
     assert seen == [[1, 1], [1, 0], [1, 0], [1, 0]]
-    *new, error, prediction = learner.step(words[2], z2.ONES, z2.ZEROS, words[0], words[1])
+    *new, error, prediction = learner.step(z2.ONES, z2.ZEROS, words[0], words[1], words[2])
     assert [int(w[0] & 1) for w in new] == [1, 0] and int(error[0] & 1) == 0
 
 
@@ -126,3 +128,24 @@ def test_learner_is_a_value():
     assert isinstance(learner, SupervisedLearner)
     with pytest.raises(AttributeError):
         learner.model = None
+
+
+def test_update_is_called_as_learns_update():
+    """``supervised(...).update`` and Backprop as Functor's ``U : P x A x B -> P`` take the
+    same arguments in the same order and, for SGD on the quadratic error, agree."""
+    from catlearn import smooth
+    from catlearn.learning.backprop_functor import L
+    model = Para.of(smooth.linear(3, 2))
+    w, a, b = RNG.normal(size=(2, 3)), RNG.normal(size=(1, 3)), RNG.normal(size=(1, 2))
+    learner, learn = supervised(model, loss.mse(2), optim.sgd(0.3)), L(model, eps=0.3)
+    assert learner.update.dom == learn.update.dom == model.param @ model.dom @ model.cod
+    np.testing.assert_allclose(learner.update(w, a, b)[0], learn.update(w, a, b)[0],
+                               rtol=1e-13)
+
+
+def test_update_returns_parameters_then_state():
+    model = models.mlp([3, 2])
+    learner = supervised(model, loss.mse(2), optim.adam(0.01))
+    assert learner.update.dom == model.param @ learner.state @ model.dom @ model.cod
+    assert learner.update.cod == model.param @ learner.state
+    assert learner.step.cod[:len(model.param) + len(learner.state)] == learner.update.cod

@@ -126,8 +126,8 @@ def dream(model: Para, params: Sequence, x0, target_class, steps: int = 100,
     k, chosen = len(state), targets.astype(bool)
     scores = []
     for _ in range(steps):
-        out = step(targets, *state, x, *params)
-        state, x = out[:k], out[k]
+        out = step(x, *state, *params, targets)
+        x, state = out[0], out[1:k + 1]
         scores.append(out[-1][chosen])
     scores.append(model.f.compiled(*params, x)[0][chosen])
     scores = np.array(scores)

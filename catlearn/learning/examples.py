@@ -14,6 +14,13 @@ Every refusal says which row, column or shape is wrong and what was expected.
 Traceback (most recent call last):
 ...
 ValueError: y: row 1 has label 3, but the model has 3 outputs (labels 0..2)
+
+String labels are classes, as in scikit-learn: sorted, class ``i`` is output ``i``, and
+``classes`` maps predictions back:
+
+>>> data = examples(mlp([2, 2]), np.zeros((3, 2)), np.array(["dog", "cat", "dog"]))
+>>> data.labels.tolist(), data.classes.tolist()
+([1, 0, 1], ['cat', 'dog'])
 """
 
 from __future__ import annotations
@@ -28,18 +35,23 @@ from catlearn.para import Para
 
 @dataclass(frozen=True, eq=False)
 class Examples:
-    """Features ``x``, loss ``targets`` and class ``labels`` (``None``: not a classifier)."""
+    """Features ``x``, loss ``targets`` and class ``labels`` (``None``: not a classifier);
+    ``classes``: the original label of each class index when ``y`` held strings."""
 
     x: np.ndarray
     targets: np.ndarray
     labels: np.ndarray | None
+    classes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.x)
 
 
-def examples(model: Para, x, y, name: str = "") -> Examples:
-    """Check ``(x, y)`` against ``model`` (one input and one output wire) and prepare them."""
+def examples(model: Para, x, y, name: str = "", classes=None) -> Examples:
+    """Check ``(x, y)`` against ``model`` (one input and one output wire) and prepare them.
+
+    ``classes``: the sorted class names of string labels (default: those of ``y``; give
+    the training set's for validation data)."""
     prefix = f"{name} " if name else ""
     x = _features(model, x, f"{prefix}x")
     y = np.asarray(y)
@@ -47,6 +59,13 @@ def examples(model: Para, x, y, name: str = "") -> Examples:
         raise ValueError(f"{prefix}x has {len(x)} rows but {prefix}y has {len(y)}: "
                          "expected one label per example")
     out = model.cod[0].shape
+    if y.ndim == 1 and (y.dtype.kind in "OUS" or classes is not None):
+        classes = np.unique(y) if classes is None else np.asarray(classes)
+        if len(out) == 1 and len(classes) > max(out[0], 2):
+            raise ValueError(f"{prefix}y has {len(classes)} classes {classes.tolist()} but "
+                             f"the model has {out[0]} outputs: give it one output per class")
+        indices = _class_indices(y, classes, f"{prefix}y")
+        return Examples(x, *_from_labels(indices, out, f"{prefix}y"), classes)
     if y.ndim == 1 and y.dtype.kind in "biu":
         return Examples(x, *_from_labels(y, out, f"{prefix}y"))
     targets = check_finite(y.astype(np.float64, copy=False), f"{prefix}y")
@@ -70,6 +89,21 @@ def _features(model: Para, x, what: str) -> np.ndarray:
         raise ValueError(f"{what} has shape {x.shape} but the model takes examples of shape "
                          f"{want} ({model.dom[0]!r}): expected ({expected})")
     return check_finite(np.ascontiguousarray(x, dtype=np.float64), what)
+
+
+def _class_indices(y: np.ndarray, classes: np.ndarray, what: str) -> np.ndarray:
+    """The index of each label of ``y`` in the sorted ``classes``; refuses unknown labels."""
+    try:
+        indices = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    except TypeError:
+        raise ValueError(f"{what}: labels of mixed types ({sorted({type(v).__name__ for v in y})}"
+                         "); give labels of one type (all strings or all integers)") from None
+    bad = np.flatnonzero(classes[indices] != y)
+    if bad.size:
+        row = int(bad[0])
+        raise ValueError(f"{what}: row {row} has label {y[row].item()!r}, which is not one of the "
+                         f"trained classes {classes.tolist()}")
+    return indices
 
 
 def _from_labels(y: np.ndarray, out: tuple, what: str):

@@ -2,18 +2,26 @@
 
 The learner (model ; loss ; learning rate, closed by the optimizer) is built and compiled
 once; every batch is then one call of its compiled ``step``, which returns the new
-optimizer state and parameters together with the batch loss and the predictions of
+parameters and optimizer state together with the batch loss and the predictions of
 the same forward pass (for the epoch's training metrics).  Data are checked once,
-up front; batches are contiguous slices of an epoch-wise permutation drawn from
-``numpy.random.default_rng((seed, epoch))``, so a run is a function of its arguments and
-a resumed run repeats an uninterrupted one bit for bit.
+up front; batch ``i`` is the examples ``order[i * b:(i + 1) * b]`` of an epoch-wise
+permutation drawn from ``numpy.random.default_rng((seed, epoch))`` (gathered per batch:
+the data set is never copied whole), so a run is a function of its arguments and a
+resumed run repeats an uninterrupted one bit for bit.  The losses are checked once per
+epoch: a nan or infinite loss is reported with the first batch where it appeared.
+
+The defaults are those users expect: Adam (learning rate ``0.01``, chosen for the default
+10 epochs: see ``training.DEFAULT_LR``), batches of 32, and
+class labels that may be integers ``0..k-1`` or strings (sorted into classes, as
+scikit-learn does; :meth:`Fit.predict` maps outputs back to them).
 
 >>> import numpy as np
->>> from catlearn.learning.perceptron import mlp, init_params
+>>> from catlearn.layers import init
+>>> from catlearn.learning.perceptron import mlp
 >>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 8)
 >>> y = np.array([0, 1, 1, 1] * 8)
 >>> model = mlp([2, 8, 2])
->>> result = fit(model, init_params(model, seed=0), (x, y), optimizer="adam", lr=0.05,
+>>> result = fit(model, init(model, seed=0), (x, y), optimizer="adam", lr=0.05,
 ...              epochs=30, batch_size=8, progress=False)
 >>> result.history.accuracy[-1]
 1.0
@@ -21,7 +29,6 @@ a resumed run repeats an uninterrupted one bit for bit.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Callable, Sequence
 
@@ -29,12 +36,12 @@ import numpy as np
 
 from catlearn.learning import checkpoint as checkpoints
 from catlearn.learning.examples import Examples, examples, predicted_labels
-from catlearn.learning.training import (Fit, NonFiniteLossError, initial_params, pair,
-                                        prepare, progress_bar, resolve_loss)
+from catlearn.learning.training import (Fit, NonFiniteLossError, initial_params, non_finite,
+                                        pair, prepare, progress_bar, resolve_loss)
 from catlearn.para import Para
 
 def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entropy",
-        optimizer="sgd", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
+        optimizer="adam", epochs: int = 10, batch_size: int = 32, lr: float | None = None,
         seed: int = 0, validation=None, progress: bool | None = None, checkpoint=None,
         resume=None, callbacks: Sequence[Callable] = (), backend: str = "numpy",
         devices: int | None = None, spec: dict | None = None) -> Fit:
@@ -47,14 +54,14 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
         data, validation: ``(x, y)``; ``y`` class labels ``(n,)`` or targets shaped like
             the model's output.
         loss: a name of ``loss.LOSSES`` or a loss ``Para`` (label as parameter).
-        optimizer: a name of ``optim.OPTIMIZERS`` (with ``lr``, default
+        optimizer: a name of ``optim.OPTIMIZERS`` (default ``"adam"``; with ``lr``, default
             ``training.DEFAULT_LR[name]``) or an ``optim.Optimizer`` (then ``lr`` must be ``None``).
         epochs: total number of epochs (a resumed run continues up to it).
         progress: a tqdm.auto bar (a widget in Jupyter, text on stderr); ``None``: only in
             Jupyter or when stderr is a terminal (never in pipes or CI logs).
         checkpoint: path of an ``.npz`` rewritten atomically after every epoch.
         spec: a JSON-able dict stored in each checkpoint (how to rebuild the model; see
-            :mod:`~catlearn.learning.saving`).
+            :mod:`~catlearn.learning.checkpoint`).
         resume: path of a checkpoint to continue from (parameters, optimizer state,
             epochs done and history).
         callbacks: ``f(epoch, history, params)`` after every epoch (and its checkpoint).
@@ -80,23 +87,26 @@ def fit(model: Para, params: Sequence | None, data, *, loss="softmax_cross_entro
     train, valid = run.train, run.valid
     state, params, history = run.state, run.params, run.history
     evaluate_ = _evaluator(model, run.loss, run.threshold)
-    loop = _Loop(run.learner.step.compiled, len(state) + len(params), batch_size, run.threshold)
+    loop = _Loop(run.learner.step.compiled, len(params) + len(state), batch_size, run.threshold)
     with progress_bar(progress, epochs, len(history), train, batch_size) as bar:
         for epoch in range(len(history), epochs):
             began = time.perf_counter()
             order = np.random.default_rng((seed, epoch)).permutation(len(train))
-            sp, train_loss, train_acc = loop.epoch((*state, *params), train, order, epoch, bar)
-            state, params = sp[:len(state)], sp[len(state):]
+            ps, train_loss, train_acc = loop.epoch((*params, *state), train, order, epoch, bar)
+            params, state = ps[:len(params)], ps[len(params):]
             val = evaluate_(params, valid) if valid is not None else {}
             history = history.then(time.perf_counter() - began, loss=train_loss,
                                    accuracy=train_acc, **val)
             bar.set_postfix_str(history.summary())
             if checkpoint is not None:
-                checkpoints.save(checkpoint, checkpoints.Checkpoint(params, state, epoch + 1,
-                                                                    history, spec or {}))
+                checkpoints.write(checkpoint, checkpoints.Checkpoint(params, state, epoch + 1,
+                                                                     history, spec or {}, model))
             for callback in callbacks:
                 callback(epoch + 1, history, params)
-    return Fit(tuple(params), tuple(state), history)
+    return Fit(tuple(params), tuple(state), history, train.classes, run.threshold)
+
+
+TICK = 16  # batches per update of the progress bar
 
 
 class _Loop:
@@ -105,26 +115,29 @@ class _Loop:
     def __init__(self, step, k: int, batch_size: int, threshold: float):
         self.step, self.k, self.batch, self.threshold = step, k, batch_size, threshold
 
-    def epoch(self, sp: tuple, data: Examples, order, epoch: int, bar):
-        x, t = data.x[order], data.targets[order]
-        step, k, b, n = self.step, self.k, self.batch, len(data)
-        predictions = np.empty(t.shape)
-        total = 0.0
-        for number, i in enumerate(range(0, n, b)):
-            with np.errstate(all="ignore"):  # a diverging loss is reported below, once
-                out = step(t[i:i + b], *sp, x[i:i + b])
-            sp, value = out[:k], float(out[k])
-            if not math.isfinite(value):
-                raise NonFiniteLossError(f"the loss became {value} at epoch {epoch + 1}, batch "
-                                         f"{number + 1} (examples {i}..{min(i + b, n) - 1} of "
-                                         "the shuffled epoch); lower the learning rate or "
-                                         "check the data")
-            total += value * len(out[k + 1])
-            predictions[i:i + b] = out[k + 1]
-            bar.update(1)
-        accuracy = float("nan") if data.labels is None else float(np.mean(
-            predicted_labels(predictions, self.threshold) == data.labels[order]))
-        return sp, total / n, accuracy
+    def epoch(self, ps: tuple, data: Examples, order, epoch: int, bar):
+        step, k, b, n, take = self.step, self.k, self.batch, len(data), np.take
+        x, t = data.x, data.targets
+        losses, predictions = [], []
+        with np.errstate(all="ignore"):  # a diverging loss is reported below, once
+            for i in range(0, n, b):
+                batch = order[i:i + b]
+                out = step(*ps, take(x, batch, 0), take(t, batch, 0))
+                ps = out[:k]
+                losses.append(out[k])
+                predictions.append(out[k + 1])
+                if len(losses) % TICK == 0:
+                    bar.update(TICK)
+        bar.update(len(losses) % TICK)
+        losses = np.ravel(losses)
+        bad = np.flatnonzero(~np.isfinite(losses))
+        if bad.size:
+            raise non_finite(losses, int(bad[0]), b, n, epoch)
+        sizes = np.full(len(losses), b)
+        sizes[-1] = n - b * (len(losses) - 1)
+        accuracy = float("nan") if data.labels is None else float(np.mean(predicted_labels(
+            np.concatenate(predictions), self.threshold) == data.labels[order]))
+        return ps, float(losses @ sizes) / n, accuracy
 
 
 def predict(model: Para, params: Sequence, x, chunk: int = 8192) -> np.ndarray:
@@ -145,8 +158,10 @@ def _evaluator(model: Para, loss_para: Para, threshold: float):
     return evaluate
 
 
-def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy") -> dict:
-    """Loss and accuracy of ``model`` at ``params`` on ``data = (x, y)``.
+def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy",
+             classes=None) -> dict:
+    """Loss and accuracy of ``model`` at ``params`` on ``data = (x, y)``; ``classes``: the
+    classes of string labels (``Fit.classes``; default: the sorted labels of ``y``).
 
     >>> import numpy as np
     >>> from catlearn.learning.perceptron import mlp
@@ -157,5 +172,6 @@ def evaluate(model: Para, params: Sequence, data, loss="softmax_cross_entropy") 
     """
     loss_para, threshold = resolve_loss(model, loss)
     result = _evaluator(model, loss_para, threshold)(initial_params(model, params),
-                                                     examples(model, *pair(data, "data")))
+                                                     examples(model, *pair(data, "data"),
+                                                              classes=classes))
     return {"loss": result["val_loss"], "accuracy": result["val_accuracy"]}

@@ -96,7 +96,7 @@ def rda_gradient(model: Para) -> Map:
 
     def run(*v):
         theta, x, y = v[:n_param], v[n_param:n_param + n_in], v[n_param + n_in:]
-        return tuple(new + old for new, old in zip(wires(update(*y, *theta, *x)), theta))
+        return tuple(new + old for new, old in zip(wires(update(*theta, *x, *y)), theta))
     return trace(model.param @ model.dom @ model.cod, run, z2.backend).prune()
 
 

@@ -11,6 +11,10 @@ the parameters and an input to the new state and parameters: a training step.  T
 program of that step is ``put`` with the unused cotangents (label, input) pruned away; it
 is compiled once and one step is one call of the generated function.
 
+The step is called in the order of Backprop as Functor's ``update : P x A x B -> P``
+(:mod:`catlearn.learning.backprop_functor`): parameters, optimizer state, input, label,
+``(*params, *state, x, y) -> (*params', *state')``.
+
 >>> import numpy as np
 >>> from catlearn.learning import loss, perceptron as models, optim
 >>> model = models.mlp([2, 1])
@@ -19,7 +23,7 @@ is compiled once and one step is one call of the generated function.
 (Ty(R^1, P^1x2, P^1, R^2), Ty(), Ty(R^1, P^1x2, P^1, R^2))
 >>> W, b = np.zeros((1, 2)), np.zeros(1)
 >>> x, y = np.array([[1.0, 2.0]]), np.array([[1.0]])
->>> [p.tolist() for p in learner.update(y, W, b, x)]
+>>> [p.tolist() for p in learner.update(W, b, x, y)]
 [[[0.5, 1.0]], [0.5]]
 """
 
@@ -39,8 +43,9 @@ class SupervisedLearner:
     """A model, a loss and an optimizer closed into the supervised learning lens.
 
     ``lens`` is the composite; ``update`` and ``step`` are its compiled programs, both
-    called as ``(label, *state, *params, x)``: ``update`` returns ``(*state', *params')``,
-    ``step`` also the batch loss and the model's predictions from the same forward pass.
+    called as ``(*params, *state, x, label)`` (Learn's ``P x A x B -> P``): ``update``
+    returns ``(*params', *state')``, ``step`` also the batch loss and the model's
+    predictions from the same forward pass.
     """
 
     model: Para
@@ -73,23 +78,34 @@ class SupervisedLearner:
 
     @functools.cached_property
     def update(self) -> Map:
-        """The training step ``(y, *s, *p, x) -> (*s', *p')``: ``put`` without the unused ports."""
-        m, k = len(self.label), len(self.state) + len(self.model.param)
-        put = self.lens.put
-        return share(trace(put.dom, lambda *a: wires(put(*a))[m:m + k], self.backend)).prune()
+        """The training step ``(*p, *s, x, y) -> (*p', *s')``: ``put`` without the unused ports."""
+        return self._program(lambda y, sp, x, a: self._put(a))
 
     @functools.cached_property
     def step(self) -> Map:
-        """``(y, *s, *p, x) -> (*s', *p', loss, prediction)``, the forward pass run once."""
-        m, k = len(self.label), len(self.state) + len(self.model.param)
-        put, get, f, l = self.lens.put, self.optimizer_lens.get, self.model.f, self.loss.f
+        """``(*p, *s, x, y) -> (*p', *s', loss, prediction)``, the forward pass run once."""
+        get, f, l = self.optimizer_lens.get, self.model.f, self.loss.f
 
-        def run(*a):
-            y, sp, x = a[:m], a[m:m + k], a[m + k:]
+        def run(y, sp, x, a):
             prediction = wires(f(*wires(get(*sp)), *x))
-            return (*wires(put(*a))[m:m + k], *wires(l(*y, *prediction)), *prediction)
-        return share(trace(put.dom, run, self.backend)).prune()
+            return (*self._put(a), *wires(l(*y, *prediction)), *prediction)
+        return self._program(run)
 
+    def _put(self, a) -> tuple:
+        """The new ``(*p', *s')`` from ``put``'s arguments ``(y, *s, *p, x)``."""
+        m, s, k = len(self.label), len(self.state), len(self.state) + len(self.model.param)
+        new = wires(self.lens.put(*a))[m:m + k]
+        return (*new[s:], *new[:s])
+
+    def _program(self, body) -> Map:
+        """``body(y, (*s, *p), x, put's arguments)`` traced over ``(*p, *s, x, y)``, pruned."""
+        m, p, s = len(self.label), len(self.model.param), len(self.state)
+        dom = self.model.param @ self.state @ self.model.dom @ self.label
+
+        def run(*v):
+            params, state, x, y = v[:p], v[p:p + s], v[p + s:len(v) - m], v[len(v) - m:]
+            return body(y, (*state, *params), x, (*y, *state, *params, *x))
+        return share(trace(dom, run, self.backend)).prune()
 
 def supervised(model: Para, loss: Para, optimizer: Optimizer) -> SupervisedLearner:
     """The learner of ``model`` under ``loss`` and ``optimizer`` (checks that the types meet)."""

@@ -16,14 +16,15 @@ import numpy as np
 from catlearn.data import load_digits
 from catlearn.learning.dream import dream
 from catlearn.learning.fit import fit, predict
-from catlearn.learning.perceptron import init_params, mlp
+from catlearn.layers import init
+from catlearn.learning.perceptron import mlp
 
 
 def main(target: int = 3, start: int = 1, steps: int = 60, seed: int = 0) -> None:
     """Train, dream the first ``start`` digit of the test split into a ``target``, print."""
     train, test = load_digits().split(0.2, seed=seed)
     model = mlp([64, 32, 10])
-    params = fit(model, init_params(model, seed), (train.x, train.y), optimizer="adam", lr=0.01,
+    params = fit(model, init(model, seed), (train.x, train.y), optimizer="adam", lr=0.01,
                  epochs=15, batch_size=32, progress=False).params
     x0 = test.x[np.flatnonzero(test.y == start)[0]]
     result = dream(model, params, x0, target, steps=steps, lr=0.05)

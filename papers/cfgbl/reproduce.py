@@ -69,9 +69,9 @@ def paper_iris_params(name: str, rng: np.random.RandomState) -> tuple:
         return (rng.normal(0, 0.01, (3, 4)),)
     if name == "dense":
         return rng.normal(0, 0.01, (3, 4)), np.zeros(3)
-    W2 = rng.normal(0, 0.01, (3, layers.models.HIDDEN))
-    W1 = rng.normal(0, 0.01, (layers.models.HIDDEN, 4))
-    return W1, np.zeros(layers.models.HIDDEN), W2, np.zeros(3)
+    W2 = rng.normal(0, 0.01, (3, layers.cfgbl.HIDDEN))
+    W1 = rng.normal(0, 0.01, (layers.cfgbl.HIDDEN, 4))
+    return W1, np.zeros(layers.cfgbl.HIDDEN), W2, np.zeros(3)
 
 
 def paper_glorot(shape, rng: np.random.RandomState) -> np.ndarray:
@@ -102,15 +102,15 @@ def train_online(learner, params, x, t, rng, epochs: int, measure: Callable) -> 
     code prints) and after every epoch; neither is timed.
     """
     run = _Steps(learner.update.compiled, x, t)
-    sp = (*learner.optimizer.init(learner.model.param), *params)
-    n_state, order, at_print, per_epoch = len(learner.state), np.arange(len(x)), float("nan"), []
+    ps = (*params, *learner.optimizer.init(learner.model.param))
+    n_param, order, at_print, per_epoch = len(params), np.arange(len(x)), float("nan"), []
     for epoch in range(epochs):
         rng.shuffle(order)
-        sp = run(sp, order[:1])
+        ps = run(ps, order[:1])
         if epoch == epochs - 1:
-            at_print = measure(sp[n_state:])
-        sp = run(sp, order[1:])
-        per_epoch.append(measure(sp[n_state:]))
+            at_print = measure(ps[:n_param])
+        ps = run(ps, order[1:])
+        per_epoch.append(measure(ps[:n_param]))
     return Run(at_print, tuple(per_epoch), run.seconds / max(epochs, 1))
 
 
@@ -124,7 +124,7 @@ class _Steps:
         step, x, t, k = self.step, self.x, self.t, len(sp)
         began = time.process_time()
         for i in indices:
-            sp = step(t[i:i + 1], *sp, x[i:i + 1])[:k]
+            sp = step(*sp, x[i:i + 1], t[i:i + 1])[:k]
         self.seconds += time.process_time() - began
         return sp
 
@@ -182,8 +182,8 @@ def iris_logits_model(name: str):
         return layers.linear(4, 3)
     if name == "dense":
         return layers.dense(4, 3)
-    return layers.sequential(layers.dense(4, layers.models.HIDDEN, "sigmoid"),
-                             layers.dense(layers.models.HIDDEN, 3))
+    return layers.sequential(layers.dense(4, layers.cfgbl.HIDDEN, "sigmoid"),
+                             layers.dense(layers.cfgbl.HIDDEN, 3))
 
 
 def with_fit(model, params, train, measure, epochs: int, lr: float) -> Run:
