@@ -218,3 +218,36 @@ def test_mnist_reads_the_data_dir_flag(tmp_path, capsys):
     code, _, err = run(capsys, "circuit", "fit", "mnist01", "--data-dir", tmp_path / "none",
                        "--out", tmp_path / "m.blif", *FAST)
     assert code == 2 and str(tmp_path / "none") in err, err
+
+
+def test_building_the_parser_does_not_import_the_circuit_fit_library():
+    import subprocess
+    import sys
+    code = ("import sys, catlearn.cli; catlearn.cli.parser(); "
+            "print(sorted(m for m in sys.modules if m.startswith('catlearn.circuits.') and "
+            "m.split('.')[2] in ('estimator', 'fitting', 'datasets', 'classifier')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_yosys_proof_is_skipped_with_a_reason_when_no_time_is_left(capsys):
+    from catlearn.circuits.estimator import LogicGateClassifier
+    from catlearn.cli.circuit_fit import _yosys
+    from catlearn.netlist.yosys import yosys_available
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2, (200, 4))
+    model = LogicGateClassifier(gates=8, layers=2, epochs=2).fit(x, x[:, 0] ^ x[:, 1])
+    line = _yosys(model, left=0.0)
+    err = capsys.readouterr().err
+    if yosys_available():
+        assert line == "yosys: skipped (time budget)"
+        assert "yosys: skipped: the proof of" in err and "--time-budget" in err
+    else:
+        assert line == "yosys: not installed, not proved"
+
+
+def test_the_parser_names_the_same_built_in_data_sets_as_the_loader():
+    from catlearn.circuits.datasets import BUILTIN
+    from catlearn.cli import circuit_fit
+    assert circuit_fit.BUILTIN == BUILTIN  # restated there so that --help stays light

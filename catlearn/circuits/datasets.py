@@ -6,7 +6,8 @@ where the data set has one (MNIST's pixel thresholds); otherwise the encoding is
 on the training rows by the classifier.  Built-in sets: ``iris``, ``digits``, ``mnist``
 and ``mnist01`` (the digits 0 and 1; the idx files are read from ``data_dir`` or
 ``$CATLEARN_DATA``).  Without a test set, 20 % of the rows of every class are held out
-(:func:`stratified_split`).
+(:func:`stratified_split`); small training sets are cross-validated over
+:func:`stratified_folds`.
 
 :func:`ceiling` is the best test accuracy any function of the bits can reach: inputs
 with the same bits get the same prediction.
@@ -74,6 +75,29 @@ def stratified_split(y, fraction: float, seed: int = 0, what: str = "test", clas
         count = min(max(1, round(fraction * len(rows))), len(rows) - 1)
         held[rng.permutation(rows)[:count]] = True
     return np.flatnonzero(~held), np.flatnonzero(held)
+
+
+def stratified_folds(y, k: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``k`` pairs of row indices ``(kept, held)``: every row held out in exactly one fold,
+    the rows of every class dealt in turn over the folds (after a seeded shuffle).
+
+    >>> folds = stratified_folds(np.array([0, 0, 0, 1, 1, 1]), 3)
+    >>> [sorted(np.array([0, 0, 0, 1, 1, 1])[held].tolist()) for _, held in folds]
+    [[0, 1], [0, 1], [0, 1]]
+    >>> sorted(np.concatenate([held for _, held in folds]).tolist())
+    [0, 1, 2, 3, 4, 5]
+    """
+    if k < 2:
+        raise ValueError(f"cross-validation needs at least 2 folds, got {k}")
+    y = np.asarray(y)
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(y), dtype=int)
+    start = 0
+    for c in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == c))
+        fold[rows] = (start + np.arange(len(rows))) % k
+        start += len(rows)  # the next class continues where this one stopped
+    return [(np.flatnonzero(fold != i), np.flatnonzero(fold == i)) for i in range(k)]
 
 
 def _builtin(name: str, levels: int, seed: int, data_dir) -> RawData:

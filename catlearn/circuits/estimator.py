@@ -9,9 +9,12 @@ network and exports its hard reading as a netlist (:mod:`catlearn.circuits.class
 ``catlearn circuit eval --data`` reads) and optionally Verilog, all or none.
 
 Without ``gates`` and ``layers`` the architecture is chosen by validation accuracy
-within ``time_budget`` seconds (:func:`catlearn.circuits.fitting.search`); the chosen
-try's parameters are kept as trained (not retrained on training + validation rows).
-Every try keeps the tables of its best validation epoch.  Labels may be any values
+within ``time_budget`` seconds (:func:`catlearn.circuits.fitting.search`): on one
+stratified split, or, when that would hold out fewer than 200 rows, on stratified folds
+(every row validates once).  Every try keeps the tables of its best validation epoch.
+With ``refit`` (the default) the chosen network is then retrained on all the training
+rows (training and validation) for the epoch count validation chose, when the budget
+allows; otherwise the validated tables are kept.  Labels may be any values
 (strings as well as numbers); ``classes_`` holds them sorted.
 
 >>> import numpy as np
@@ -30,13 +33,14 @@ import math
 import os
 import re
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from catlearn.circuits import classifier, fitting
-from catlearn.circuits.datasets import stratified_split
+from catlearn.circuits.datasets import stratified_folds, stratified_split
 from catlearn.data.csv import Table
 from catlearn.data.encode import Encoding, dumps, fit_array, fit_table
 from catlearn.files import check_writable
@@ -44,7 +48,9 @@ from catlearn.packing import pack, unpack
 
 PARAMETRISATIONS = ("mux", "softmax16")
 METHODS = tuple(fitting.TRAINERS)
-SEARCH_SHARE = 0.75  # of the time budget; the rest is for export and checks
+SEARCH_SHARE = 0.75  # of the time budget; the rest is for the refit, export and checks
+REFIT_SHARE = 0.9  # the refit must end within this share of the time budget
+SMALL_VALIDATION = 200  # fewer validation rows than this: cross-validate over folds
 
 
 def check_settings(values: dict, flag=lambda name: name) -> None:
@@ -56,7 +62,8 @@ def check_settings(values: dict, flag=lambda name: name) -> None:
     ValueError: tau must be a positive number, got -1.0
     """
     rules = {"gates": (1, int), "layers": (1, int), "levels": (1, int), "epochs": (1, int),
-             "batch_size": (1, int), "random_checks": (0, int), "patience": (1, int)}
+             "batch_size": (1, int), "random_checks": (0, int), "patience": (1, int),
+             "folds": (1, int)}
     for name, (least, kind) in rules.items():
         value = values.get(name)
         if value is not None and (not isinstance(value, (int, np.integer)) or value < least):
@@ -140,22 +147,24 @@ class LogicGateClassifier:
             stops after ``patience`` epochs without a better validation accuracy.
         validation_fraction: the stratified share of the training rows held out to pick
             the epoch and the architecture.
+        folds: stratified folds for the search (``None``: automatic, see above; 1: one
+            split).  refit: retrain the chosen network on all rows when time allows.
         verbose: progress lines on stderr.
     """
 
     def __init__(self, gates=None, layers=None, *, tau=None, levels=8, encoding=None,
                  epochs=30, batch_size=64, lr=0.05, method="adam", parametrisation="mux",
                  seed=0, time_budget=300.0, validation_fraction=0.2, patience=None,
-                 verbose=False):
+                 folds=None, refit=True, verbose=False):
         self.gates, self.layers, self.tau, self.levels = gates, layers, tau, levels
         self.encoding, self.epochs, self.batch_size, self.lr = encoding, epochs, batch_size, lr
         self.method, self.parametrisation, self.seed = method, parametrisation, seed
         self.time_budget, self.validation_fraction = time_budget, validation_fraction
-        self.patience, self.verbose = patience, verbose
+        self.patience, self.folds, self.refit, self.verbose = patience, folds, refit, verbose
 
     _PARAMS = ("gates", "layers", "tau", "levels", "encoding", "epochs", "batch_size", "lr",
                "method", "parametrisation", "seed", "time_budget", "validation_fraction",
-               "patience", "verbose")
+               "patience", "folds", "refit", "verbose")
 
     def get_params(self, deep=True) -> dict:
         return {name: getattr(self, name) for name in self._PARAMS}
@@ -205,11 +214,31 @@ class LogicGateClassifier:
         self.n_features_in_ = len(self.encoding_.columns)
         return self.fit_bits(bits, y_index.ravel())
 
+    def splits(self, bits, y_index) -> list:
+        """The validation splits: one stratified split, or stratified folds (``folds``,
+        automatic: ``round(1 / validation_fraction)`` when one split would hold out
+        fewer than :data:`SMALL_VALIDATION` rows)."""
+        folds = self.folds
+        if folds is None:
+            small = len(y_index) * self.validation_fraction < SMALL_VALIDATION
+            folds = max(2, round(1 / self.validation_fraction)) if small and \
+                self.validation_fraction > 0 else 1
+        if folds > 1 and self.gates is None and self.layers is None:
+            pairs = stratified_folds(y_index, folds, self.seed)
+            why = "a small data set: " if self.folds is None else ""
+            self._log(f"validation: {folds} stratified folds of {len(y_index)} training rows "
+                      f"({why}every row validates once)")
+        else:
+            pairs = [stratified_split(y_index, self.validation_fraction, self.seed,
+                                      what="validation", log=self._log)]
+            self._log(f"validation: {len(pairs[0][1])} of {len(y_index)} training rows "
+                      "(stratified)")
+        return [fitting.Split(bits[t], y_index[t], bits[v], y_index[v]) for t, v in pairs]
+
     def fit_bits(self, bits, y_index):
         """Train on encoded rows ``bits`` (0/1) and class indices into ``classes_``."""
-        train, val = stratified_split(y_index, self.validation_fraction, self.seed,
-                                      what="validation", log=self._log)
-        x, y, x_val, y_val = bits[train], y_index[train], bits[val], y_index[val]
+        began = time.perf_counter()
+        splits = self.splits(bits, y_index)
         k = len(self.classes_)
         settings = fitting.Settings(self.epochs, self.batch_size, self.lr, self.seed,
                                     self.method, self.patience or max(10, self.epochs // 3))
@@ -217,29 +246,52 @@ class LogicGateClassifier:
         def make(gates, layers):
             return fitting.network(bits.shape[1], k, gates, layers, self.tau, self.seed,
                                    self.parametrisation)
-        self._log(f"validation: {len(val)} of {len(y_index)} training rows (stratified)")
         if self.gates is None and self.layers is None:
-            chosen, tries = fitting.search(x, y, x_val, y_val, k, settings,
-                                           SEARCH_SHARE * self.time_budget, make,
-                                           self._log)
+            def reserve(best):  # time kept for refitting the best try so far
+                return fitting.refit_seconds(best, len(splits[0].y), len(y_index)) \
+                    if self.refit else 0.0
+            chosen, tries = fitting.search(splits, k, settings,
+                                           SEARCH_SHARE * self.time_budget, make, self._log,
+                                           reserve)
             self._log(f"search: chose {chosen.arch} gates (validation "
-                      f"{chosen.val_accuracy:.4f}); kept as trained, not retrained on "
-                      "training + validation rows")
+                      f"{chosen.val_accuracy:.4f}, {chosen.best_epoch} epochs)")
         else:
-            first = fitting.ladder(bits.shape[1], k, len(x))[0]
+            first = fitting.ladder(bits.shape[1], k, len(splits[0].y))[0]
             if self.gates is not None and self.gates < k:
                 raise ValueError(f"gates must be at least the number of classes ({k}): the "
                                  f"last layer has one group of gates per class, got "
                                  f"{self.gates}")
             net = make(self.gates or first[1], self.layers or first[0])
-            fitting.check_memory(net, self.batch_size, len(x))
-            chosen = fitting.TRAINERS[self.method](net, x, y, x_val, y_val,
-                                                   settings, None, self._log)
+            fitting.check_memory(net, self.batch_size, len(splits[0].y))
+            split = splits[0]
+            chosen = fitting.Try(net, (fitting.TRAINERS[self.method](
+                net, split.x, split.y, split.x_val, split.y_val, settings, None, self._log),))
             tries = [chosen]
         self.net_, self.tables_, self.tries_ = chosen.net, chosen.tables, tries
         self.validation_accuracy_ = chosen.val_accuracy
-        self.circuit_ = classifier.export(chosen.net, chosen.tables)
+        self.refit_ = self._refit(chosen, splits, bits, y_index, settings, began)
+        if self.refit_ is not None:
+            self.tables_ = self.refit_.tables
+        self.circuit_ = classifier.export(self.net_, self.tables_)
         return self
+
+    def _refit(self, chosen, splits, bits, y_index, settings, began):
+        """``chosen`` retrained on all rows for its validated epoch count, when ``refit``
+        and the time budget allow it; ``None`` otherwise (the validated tables stay)."""
+        if not self.refit or all(len(s.y_val) == 0 for s in splits):
+            return None
+        need = fitting.refit_seconds(chosen, len(splits[0].y), len(y_index))
+        left = REFIT_SHARE * self.time_budget - (time.perf_counter() - began)
+        if need > left:
+            self._log(f"refit: skipped (about {need:.0f} s, {max(left, 0):.0f} s of the "
+                      "budget left for it); the validated tables are kept")
+            return None
+        trained = fitting.refit(chosen.net, bits, y_index, chosen.best_epoch, settings,
+                                time.perf_counter() + left)
+        self._log(f"refit: {chosen.arch} gates on all {len(y_index)} training rows for "
+                  f"{trained.epochs_run} epochs (training accuracy "
+                  f"{trained.val_accuracy:.4f}), {trained.seconds:.1f} s")
+        return trained
 
     # -- using the circuit -------------------------------------------------------------
 
