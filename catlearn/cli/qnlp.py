@@ -9,9 +9,9 @@ a sentence's pregroup diagram.  Output paths are checked before any work.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
+
+from catlearn.files import check_writable
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -21,7 +21,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="qnlp_command", required=True)
     f = sub.add_parser("fit", help="learn a functor from labelled sentences")
     f.add_argument("train", metavar="TRAIN.txt", help="lines 'LABEL sentence'")
-    f.add_argument("--lexicon", required=True, metavar="LEX.txt", help="lines 'WORD: TYPE [| TYPE]'")
+    f.add_argument("--lexicon", required=True, metavar="LEX.txt",
+                   help="lines 'WORD: TYPE [| TYPE]'")
     f.add_argument("--test", metavar="TEST.txt")
     f.add_argument("--dev", metavar="DEV.txt",
                    help="picks the best epoch (default: 20%% of TRAIN held out)")
@@ -59,21 +60,10 @@ def parse_dims(text: str) -> dict:
     return dims
 
 
-def check_output(path: str) -> None:
-    """Fail before any work when ``path`` cannot be written."""
-    parent = Path(path).resolve().parent
-    if not parent.is_dir():
-        raise ValueError(f"--out {path}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
-        raise ValueError(f"--out {path}: not writable")
-    if Path(path).is_dir():
-        raise ValueError(f"--out {path}: is a directory")
-
-
 def run_fit(args) -> int:
     from catlearn.qnlp import learn, model as models
     from catlearn.qnlp.pregroup import read_lexicon
-    check_output(args.out)
+    check_writable(args.out, "--out")
     dims = parse_dims(args.dim)
     lexicon = read_lexicon(args.lexicon)
     train = learn.read_examples(args.train, lexicon, args.target)
@@ -106,7 +96,7 @@ def run_eval(args) -> int:
 def run_draw(args) -> int:
     from catlearn.qnlp.drawing import write_diagram
     from catlearn.qnlp.pregroup import parse, read_lexicon
-    check_output(args.out)
+    check_writable(args.out, "--out")
     write_diagram(parse(args.sentence, read_lexicon(args.lexicon), args.target), args.out)
     print(f"wrote {args.out}")
     return 0

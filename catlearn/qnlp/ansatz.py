@@ -81,6 +81,7 @@ class TensorAnsatz:
     """DisCoCat: each basic type a vector space ``R^dims[x]``; a word is its tensor."""
 
     dims: dict = field(default_factory=dict)
+    noise: float = 0.3
     kind = "tensor"
     complex = False
 
@@ -99,10 +100,21 @@ class TensorAnsatz:
         return tuple(n for axes in self.wire_axes(ty) for n in axes)
 
     def init(self, ty, words: int, rng) -> np.ndarray:
-        """Normal entries, scaled so that a contraction keeps values of order one."""
+        """Every word near one common tensor: entries ``mu (1 + noise N(0, 1))``.
+
+        ``mu = size^(-(m-1)/m)`` for a tensor of ``m`` axes and ``size`` entries, so
+        contracting a word with all-``mu`` neighbours keeps every entry 1 (a noun stays
+        at 1, a verb between two nouns gives 1).  Why not zero-mean entries: a multilinear
+        sentence has a sign symmetry per word (flip two words, the same sentence), and
+        from zero-mean starts small data are fitted by words of inconsistent signs that
+        do not generalise (0.5 test accuracy on 40 generated sentences, against 1.0 from
+        this start: ``papers/qnlp/README.md``).  A common start makes meanings
+        perturbations of one meaning.
+        """
         shape = self.param_shape(ty)
-        return rng.normal(0.0, 1.0 / np.sqrt(max(1, np.prod(shape[1:], dtype=int))) ** 0.5,
-                          (words, *shape))
+        size = int(np.prod(shape, dtype=int))
+        mu = size ** (-(len(shape) - 1) / len(shape)) if shape else 1.0
+        return mu * (1.0 + self.noise * rng.normal(0.0, 1.0, (words, *shape)))
 
     def states(self, ty, table):
         """The words' tensors: the parameter table itself."""
@@ -118,6 +130,7 @@ class QuantumAnsatz:
 
     dims: dict = field(default_factory=dict)
     layers: int = 1
+    noise: float = 0.3
     kind = "quantum"
     complex = True
 
@@ -135,7 +148,15 @@ class QuantumAnsatz:
         return (self.layers, 3 if q == 1 else q - 1)
 
     def init(self, ty, words: int, rng) -> np.ndarray:
-        return rng.uniform(0.0, 2 * np.pi, (words, *self.param_shape(ty)))
+        """One uniform random circuit per type, each word its angles plus ``N(0, noise^2)``.
+
+        As for tensors, a common start makes the words' meanings perturbations of one
+        meaning (0.90 against 0.75 test accuracy from independent uniform angles on 40
+        generated sentences, 2 seeds).
+        """
+        shape = self.param_shape(ty)
+        common = rng.uniform(0.0, 2 * np.pi, shape)
+        return common + self.noise * rng.normal(0.0, 1.0, (words, *shape))
 
     def circuit(self, ty) -> list[tuple[str, tuple[int, ...], tuple[int, int] | None]]:
         """The gates in order: ``(name, qubits, (layer, index) of its angle or None)``."""

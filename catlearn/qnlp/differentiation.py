@@ -1,4 +1,4 @@
-"""Diagrammatic differentiation: the derivative of a parametrised circuit is a formal sum of circuits.
+"""Diagrammatic differentiation: the derivative of a parametrised diagram is a formal sum.
 
 Under the quantum ansatz a sentence is a circuit: each word its IQP circuit
 on ``|0...0>``, then the grammar's cups as Bell effects.  The circuit is a
@@ -11,6 +11,10 @@ twice) of the circuit with that box replaced by its derivative; and by the
 * ``Rx, Rz``:  ``dU(t)/dt = 1/2 U(t + pi)``  (``U(t) = exp(-i t P / 2)``, ``P^2 = 1``);
 * ``CRz``:     ``dU(t)/dt = 1/2 U(t + pi) - 1/4 U(t) - 1/4 U(t + 2 pi)``
   (the control's ``|0><0|`` part is ``(U(t) + U(t + 2 pi)) / 2``).
+
+Under the tensor ansatz the words' tensors are the parameters, and the
+Leibniz rule alone gives the derivative with respect to a word: one term per
+occurrence, that box replaced by a :class:`Derivative` box (:func:`leibniz`).
 
 :data:`SHIFTS` holds these rules as data.  A :class:`FormalSum` is a tuple of
 ``(weight, diagram)`` terms: it can be drawn and evaluated, and its value
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from discopy import rigid
+from discopy.grammar.pregroup import Word
 
 from catlearn.qnlp.ansatz import HADAMARD, gate_matrix
 from catlearn.qnlp.pregroup import type_text
@@ -49,7 +54,8 @@ class Gate(rigid.Box):
 
     def __init__(self, name: str, qubits: int, symbol: str, shift: float = 0.0):
         self.gate, self.symbol, self.shift = name, symbol, shift
-        label = f"{name}({symbol}{'' if not shift else f'+{shift / np.pi:g}π'})"
+        short = symbol.split("[")[0] + symbol.rsplit(",", 1)[-1]  # word, angle number
+        label = f"{name}({short}{'' if not shift else f'+{shift / np.pi:g}π'})"
         super().__init__(label, QUBIT ** qubits, QUBIT ** qubits, data=(name, symbol, shift))
 
     def matrix(self, angles: dict) -> np.ndarray:
@@ -107,22 +113,20 @@ class FormalSum:
         """The sum of the terms' amplitudes (complex tensors on the open qubits)."""
         return sum(w * evaluate(d, angles) for w, d in self.terms)
 
-    def draw(self, path=None, columns: int = 3):
-        """All terms side by side, each titled by its weight; saved to ``path`` if given."""
-        import matplotlib.pyplot as plt
-        rows = -(-len(self.terms) // columns)
-        fig, axes = plt.subplots(rows, min(columns, len(self.terms)),
-                                 figsize=(5 * min(columns, len(self.terms)), 4 * rows),
-                                 squeeze=False)
-        for ax, (w, d) in zip(axes.flat, self.terms):
-            d.draw(ax=ax, show=False, fontsize=7)
-            ax.set_title(f"{w:+g} ×")
-        for ax in list(axes.flat)[len(self.terms):]:
-            ax.axis("off")
-        if path is not None:
-            fig.savefig(path)
-            plt.close(fig)
-        return fig
+    def evaluate_tensor(self, functor, params, direction) -> np.ndarray:
+        """The sum of the terms' meanings under a tensor functor (:func:`leibniz`'s sums)."""
+        return sum(w * evaluate_tensor(d, functor, params, direction) for w, d in self.terms)
+
+    def draw(self, path=None, **params):
+        """The terms side by side joined by ``+``, each after a box showing its weight
+        (none for weight 1); saved to ``path`` if given (DisCoPy's :class:`Equation`)."""
+        from discopy.drawing.drawing import Equation
+        terms = [d if w == 1 else rigid.Box(f"{w:g}", rigid.Ty(), rigid.Ty()) @ d
+                 for w, d in self.terms]
+        depth = max(len(d) for d in terms)
+        params = {"figsize": (4 * len(terms), max(3, 0.3 * depth)), "margins": (0.05, 0.1),
+                  "fontsize": 9, **params}
+        return Equation(*terms, symbol="+").draw(path=path, **params)
 
 
 def derivative(diagram: rigid.Diagram, sym: str) -> FormalSum:
@@ -137,34 +141,70 @@ def derivative(diagram: rigid.Diagram, sym: str) -> FormalSum:
     return FormalSum(tuple(terms))
 
 
-def _replace(diagram: rigid.Diagram, k: int, box) -> rigid.Diagram:
+def _replace(diagram, k: int, box):
+    """``diagram`` with its ``k``-th box replaced by ``box`` (of the same type)."""
     layers = list(diagram.inside)
     left, _, right = layers[k]
     layers[k] = type(layers[k])(left, box, right)
-    return rigid.Diagram(tuple(layers), diagram.dom, diagram.cod)
+    return type(diagram)(tuple(layers), diagram.dom, diagram.cod)
 
 
 def evaluate(diagram: rigid.Diagram, angles: dict) -> np.ndarray:
     """The amplitude of a circuit diagram by one complex contraction (an oracle for the
     catlearn map: written with numpy's complex numbers, not ``(re, im)`` pairs)."""
+    def array(box):
+        if isinstance(box, Gate):
+            return box.matrix(angles).reshape((2,) * 2 * len(box.dom))
+        return {"0": np.array([1.0, 0.0]), "H": HADAMARD}.get(box.name, np.eye(2))  # Bell
+    return contract(diagram, array)
+
+
+def contract(diagram, array) -> np.ndarray:
+    """One ``np.einsum`` of a diagram of boxes and cups: ``array(box)`` has the box's output
+    axes then its input axes (a cup, any box with no output, is its matrix)."""
     letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     wires, subs, arrays = [], [], []
     for box, offset in zip(diagram.boxes, diagram.offsets):
         n, m = len(box.dom), len(box.cod)
         ins = wires[offset:offset + n]
         outs = [next(letters) for _ in range(m)]
-        if box.name == "0":
-            arrays.append(np.array([1.0, 0.0]))
-        elif box.name == "H":
-            arrays.append(HADAMARD)
-        elif isinstance(box, Gate):
-            arrays.append(box.matrix(angles).reshape((2,) * 2 * n))
-        else:  # Bell: the effect sum_i <ii|
-            arrays.append(np.eye(2))
+        arrays.append(array(box))
         subs.append("".join(outs) + "".join(ins))
         wires[offset:offset + n] = outs
     spec = ",".join(subs) + "->" + "".join(wires)
     return np.einsum(spec, *arrays, optimize="greedy")
+
+
+# -- the tensor ansatz: the Leibniz rule over the word boxes --------------------------
+
+
+class Derivative(Word):
+    """``d word``: the word's box differentiated (its value: a direction in its tensors)."""
+
+    def __init__(self, word: Word):
+        self.word = word
+        super().__init__(f"∂{word.name}", word.cod)
+
+
+def leibniz(diagram, word: str) -> FormalSum:
+    """``d diagram / d word``: one term per occurrence of ``word``, that box replaced by
+    its :class:`Derivative` (a sentence is multilinear in its words' tensors)."""
+    terms = tuple((1.0, _replace(diagram, k, Derivative(box)))
+                  for k, box in enumerate(diagram.boxes) if not box.dom and box.name == word)
+    return FormalSum(terms)
+
+
+def evaluate_tensor(diagram, functor, params, direction=None) -> np.ndarray:
+    """A pregroup diagram's meaning under a tensor functor at ``params``; a
+    :class:`Derivative` box is ``direction`` (the tangent of its word's tensor)."""
+    def array(box):
+        if isinstance(box, Derivative):
+            return np.asarray(direction)
+        if box.dom:  # a cup: the identity on its wire
+            return np.eye(functor.ansatz.size(box.dom.inside[0].name))
+        k, i = functor.row[(type_text(box.cod), box.name)]
+        return np.asarray(params[k][i])
+    return contract(diagram, array)
 
 
 def angles_of(functor, params) -> dict:

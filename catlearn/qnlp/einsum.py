@@ -36,7 +36,7 @@ import functools
 import numpy as np
 
 from catlearn import smooth
-from catlearn.backend import Rule, kernel
+from catlearn.backend import Rule
 from catlearn.core import Generator, Map, Ty
 from catlearn.smooth import Real
 
@@ -129,16 +129,18 @@ def _path(spec: str, shapes: tuple):
     return np.einsum_path(spec, *(np.empty(s) for s in shapes), optimize="greedy")[0]
 
 
-def _forward(gen: Generator, xp):
+def _forward(gen: Generator, xp, planned: bool = True):
+    """``xp.einsum`` of the wires and the constants; numpy's in an order found once per
+    shape (``planned``), JAX's in its own (it plans once per trace, and reads no numpy path)."""
     spec, names = gen.data
     consts = [None if n is None else CONSTANTS[n] for n in names]
 
     def run(*wires):
         it = iter(wires)
         arrays = [next(it) if c is None else c for c in consts]
-        if len(arrays) < 3:
-            return np.einsum(spec, *arrays)
-        return np.einsum(spec, *arrays, optimize=_path(spec, tuple(a.shape for a in arrays)))
+        if len(arrays) < 3 or not planned:
+            return xp.einsum(spec, *arrays)
+        return xp.einsum(spec, *arrays, optimize=_path(spec, tuple(a.shape for a in arrays)))
     return run
 
 
@@ -175,7 +177,9 @@ def _contract(pairs, out: str):
     return gen(*(op for _, op in pairs if not isinstance(op, str)))
 
 
-smooth.backend.register("einsum", Rule(_forward, _reverse))
+smooth.backend.register("einsum", Rule(_forward, _reverse, kernels={
+    "jax": lambda g, xp: _forward(g, xp, planned=False)}, example=lambda: einsum_gen(
+    "ab,b,bcd->acd", [Real((3, 2), False), Real((2,)), "cmul"])))
 
 
 # -- sin and cos -----------------------------------------------------------------
@@ -195,9 +199,20 @@ def cos(w: Real) -> Generator:
     return _pointwise("cos", w)
 
 
+def _sympy(name: str):
+    """The elementwise sympy function ``name`` on object arrays (sympy imported on use)."""
+    def factory(gen, xp):
+        import sympy
+        ufunc = np.frompyfunc(getattr(sympy, name), 1, 1)
+        return lambda x: np.asarray(ufunc(x), dtype=object)
+    return factory
+
+
 smooth.backend.register("sin", Rule(
-    lambda g, xp: np.sin, lambda g: lambda x, dy: dy * cos(x.type)(x),
-    (kernel(lambda x, y, dy: dy * np.cos(x)),)))
+    lambda g, xp: xp.sin, lambda g: lambda x, dy: dy * cos(x.type)(x),
+    (lambda g, xp: lambda x, y, dy: dy * xp.cos(x),), kernels={"sympy": _sympy("sin")},
+    example=lambda: sin(Real((3,)))))
 smooth.backend.register("cos", Rule(
-    lambda g, xp: np.cos, lambda g: lambda x, dy: -(dy * sin(x.type)(x)),
-    (kernel(lambda x, y, dy: -dy * np.sin(x)),)))
+    lambda g, xp: xp.cos, lambda g: lambda x, dy: -(dy * sin(x.type)(x)),
+    (lambda g, xp: lambda x, y, dy: -dy * xp.sin(x),), kernels={"sympy": _sympy("cos")},
+    example=lambda: cos(Real((3,)))))

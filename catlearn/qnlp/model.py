@@ -21,15 +21,13 @@ True
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from catlearn.errors import DataError
+from catlearn.files import write_atomic
 from catlearn.qnlp.ansatz import QuantumAnsatz, TensorAnsatz
 from catlearn.qnlp.functor import LearnedFunctor, shape
 from catlearn.qnlp.pregroup import parse, parse_lexicon
@@ -79,25 +77,13 @@ def groups(diagrams) -> dict:
 
 
 def save(model: Model, path) -> None:
-    """Write ``model`` to ``path`` atomically (a temporary file, then ``os.replace``)."""
+    """Write ``model`` to ``path`` atomically (:func:`catlearn.files.write_atomic`)."""
     F = model.functor
     meta = {"format": FORMAT, "ansatz": F.ansatz.kind, "dims": F.ansatz.dims,
             "layers": getattr(F.ansatz, "layers", None), "target": F.target,
             "labels": list(model.labels), "lexicon": F.lexicon.to_text()}
     arrays = {f"table{k}": np.asarray(p) for k, p in enumerate(model.params)}
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, lambda f: np.savez(f, meta=np.array(json.dumps(meta)), **arrays))
 
 
 def load(path) -> Model:
