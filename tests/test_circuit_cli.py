@@ -17,9 +17,8 @@ ZOO_DIR = ROOT / "circuits"
 
 @pytest.fixture
 def run(monkeypatch, capsys):
-    """``catlearn ARGS`` through the real top-level ``main``, with only ``circuit`` loaded
-    (so a subcommand under construction elsewhere cannot break these tests)."""
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("catlearn.cli.circuit",))
+    """``catlearn circuit ARGS`` through the real top-level ``main`` (which imports only the
+    module of the command it runs)."""
 
     def call(*args):
         status = cli.main(["circuit", *map(str, args)])

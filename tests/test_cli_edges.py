@@ -194,6 +194,24 @@ def test_help_loads_no_heavy_library():
     assert out.strip() == "[]"
 
 
+def test_help_imports_no_subcommand_module():
+    code = ("import sys, contextlib, io\nfrom catlearn.cli import main, SUBCOMMANDS\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['--help'])\n"
+            "print(sorted(m for m, _ in SUBCOMMANDS.values() if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_command_imports_only_its_own_module():
+    code = ("import sys, contextlib, io\nfrom catlearn.cli import main, SUBCOMMANDS\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['draw', '--help'])\n"
+            "print(sorted(m for m, _ in SUBCOMMANDS.values() if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['catlearn.cli.draw']"
+
+
 def test_import_catlearn_keeps_its_public_names():
     import catlearn
     assert catlearn.symbolic.backend.name == "Symbolic"

@@ -1,6 +1,5 @@
 """``catlearn train`` end to end through ``catlearn.cli.main``."""
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -10,19 +9,6 @@ from catlearn import cli
 from catlearn.cli import train as train_cli
 
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-
-
-def _importable(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def only_present_subcommands(monkeypatch):
-    """Other subcommands are written elsewhere; parse with those that exist today."""
-    monkeypatch.setattr(cli, "SUBCOMMANDS", tuple(n for n in cli.SUBCOMMANDS if _importable(n)))
 
 
 def last_line(text: str) -> str:

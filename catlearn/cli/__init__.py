@@ -1,4 +1,4 @@
-"""The ``catlearn`` command line: ``train``, ``predict``, ``circuit`` and ``draw``.
+"""The ``catlearn`` command line: ``train``, ``predict``, ``circuit``, ``draw`` and ``qnlp``.
 
 Each subcommand lives with its subject (``catlearn.cli.train``,
 ``catlearn.cli.circuit``, ``catlearn.cli.draw``), which adds its parser
@@ -14,8 +14,15 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("catlearn.cli.train", "catlearn.cli.predict", "catlearn.cli.circuit",
-               "catlearn.cli.draw", "catlearn.cli.qnlp")
+#: command -> (module, one-line help).  Only the module of the command being run is imported
+#: (``catlearn --help`` imports none of them): each adds its parser with ``add_parser``.
+SUBCOMMANDS = {
+    "train": ("catlearn.cli.train", "train a classifier and print its test accuracy"),
+    "predict": ("catlearn.cli.predict", "run a saved model on data: accuracy or predicted classes"),
+    "circuit": ("catlearn.cli.circuit", "learn, evaluate and compare boolean circuits"),
+    "draw": ("catlearn.cli.draw", "draw a model as a string diagram"),
+    "qnlp": ("catlearn.cli.qnlp", "learn sentence meanings as a functor (DisCoCat, QNLP)"),
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -25,17 +32,29 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def parser() -> argparse.ArgumentParser:
-    top = Parser(prog="catlearn", description=__doc__.splitlines()[0])
+def parser(commands=None) -> argparse.ArgumentParser:
+    """The command line; ``commands`` (default: all) are built in full, the others are listed
+    by name and help only, without importing their modules."""
+    top = Parser(prog="catlearn", description="catlearn: learning as the categorical papers "
+                 "describe it. Run catlearn COMMAND --help for a command's flags.")
     sub = top.add_subparsers(dest="command", required=True)
-    for name in SUBCOMMANDS:
-        importlib.import_module(name).add_parser(sub)
+    for name, (module, summary) in SUBCOMMANDS.items():
+        if commands is None or name in commands:
+            importlib.import_module(module).add_parser(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return top
+
+
+def _command(argv) -> str | None:
+    """The subcommand named on the command line (the first word that is not a flag)."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv=None) -> int:
     try:
-        args = parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+        args = parser((_command(argv),)).parse_args(argv)
     except SystemExit as done:  # --help, or a flag refused (one line on stderr)
         return done.code if isinstance(done.code, int) else 2
     try:

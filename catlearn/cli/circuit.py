@@ -34,6 +34,7 @@ import sys
 
 import numpy as np
 
+from catlearn.cli import SUBCOMMANDS
 from catlearn.cli import circuit_fit, circuit_sequential
 from pathlib import Path
 
@@ -50,7 +51,7 @@ CHUNK = 18  # inputs enumerated per chunk: 2**18 rows, 4096 words per wire
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``circuit`` (with ``learn``, ``eval``, ``equiv``) to the ``catlearn`` parser."""
-    p = subparsers.add_parser("circuit", help="learn, evaluate and compare boolean circuits",
+    p = subparsers.add_parser("circuit", help=SUBCOMMANDS["circuit"][1],
                               description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="circuit_command", required=True)
     p_learn = sub.add_parser("learn", help="learn a circuit from a BLIF target's truth table")

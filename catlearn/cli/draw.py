@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from catlearn.cli import SUBCOMMANDS
 from catlearn.cli import flags
 from catlearn.files import check_writable
 
@@ -35,7 +36,7 @@ MAX_GATES = 500
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``draw`` to the top-level ``catlearn`` parser."""
-    p = subparsers.add_parser("draw", help="draw a model as a string diagram",
+    p = subparsers.add_parser("draw", help=SUBCOMMANDS["draw"][1],
                               description=__doc__.splitlines()[0])
     p.add_argument("model", metavar="MODEL",
                    help="mlp:4,8,3[:activation], dense:4,3[:activation], adder:N or a .blif path")

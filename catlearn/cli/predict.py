@@ -21,6 +21,7 @@ import sys
 
 import numpy as np
 
+from catlearn.cli import SUBCOMMANDS
 from catlearn.cli import train as train_cli
 from catlearn.data.csv import read_csv
 from catlearn.errors import DataError
@@ -29,8 +30,8 @@ from catlearn.learning.checkpoint import load
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``predict`` to the top-level ``catlearn`` parser."""
-    p = subparsers.add_parser("predict", help="run a saved model on data: accuracy or "
-                              "predicted classes", description=__doc__.splitlines()[0])
+    p = subparsers.add_parser("predict", help=SUBCOMMANDS["predict"][1],
+                              description=__doc__.splitlines()[0])
     p.add_argument("checkpoint", help="a .npz written by catlearn train --save")
     p.add_argument("data", help="iris, digits, mnist (their test split) or a CSV file")
     p.add_argument("--data-dir", metavar="DIR", help="folder of the MNIST idx files "

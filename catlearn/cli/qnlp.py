@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from catlearn.cli import SUBCOMMANDS
 from catlearn.files import check_writable
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``qnlp`` (with ``fit``, ``eval`` and ``draw``) to the ``catlearn`` parser."""
-    p = subparsers.add_parser("qnlp", help="learn sentence meanings as a functor (DisCoCat, QNLP)",
+    p = subparsers.add_parser("qnlp", help=SUBCOMMANDS["qnlp"][1],
                               description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="qnlp_command", required=True)
     f = sub.add_parser("fit", help="learn a functor from labelled sentences")

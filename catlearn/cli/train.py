@@ -26,6 +26,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from catlearn.cli import SUBCOMMANDS
 from catlearn import data as datasets
 from catlearn.cli import flags
 from catlearn.files import check_writable
@@ -53,7 +54,7 @@ PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``train`` to the top-level ``catlearn`` parser."""
-    p = subparsers.add_parser("train", help="train a classifier and print its test accuracy",
+    p = subparsers.add_parser("train", help=SUBCOMMANDS["train"][1],
                               description=__doc__.splitlines()[0])
     p.add_argument("dataset", metavar="DATA", help="iris, digits, mnist or a CSV file")
     p.add_argument("--label", metavar="COL", help="with a CSV file: the class column "
