@@ -48,15 +48,18 @@ def test_a_saved_model_loads_with_its_history_and_scaling(good):
 def models():
     from catlearn.layers.logic_net import LogicNetwork
     net = LogicNetwork(6, (8, 6), classes=3, tau=1.0, seed=0)
+    from catlearn.layers.logic_wiring import LearnedLogicNetwork
+    wired = LearnedLogicNetwork(6, (8, 4), 2, 4, 1.0, 0)  # generator data: frozen dataclasses
     return {"dense >> dense": (layers.dense(4, 5, "relu") >> layers.dense(5, 3), (7, 4)),
             "cfgbl": (layers.cfgbl_mnist_model(), (2, 1, 28, 28)),
-            "logic network": (net.para(), (5, 6))}
+            "logic network": (net.para(), (5, 6)),
+            "learned wiring": (wired.para(), (5, 6))}
 
 
-@pytest.mark.parametrize("name", ["dense >> dense", "cfgbl", "logic network"])
+@pytest.mark.parametrize("name", ["dense >> dense", "cfgbl", "logic network", "learned wiring"])
 def test_any_model_round_trips_with_the_same_outputs(tmp_path, name):
     model, shape = models()[name]
-    params = init(model, 1) if name != "logic network" else \
+    params = init(model, 1) if name not in ("logic network", "learned wiring") else \
         tuple(np.random.default_rng(1).normal(size=w.shape) for w in model.param)
     x = np.random.default_rng(2).normal(size=shape)
     history = History().then(loss=0.5, accuracy=0.25).then(loss=0.4, accuracy=0.5)

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 
 from catlearn import smooth, z2
@@ -34,8 +35,9 @@ from catlearn.para import Para
 BACKENDS = {b.name: b for b in (smooth.backend, z2.backend)}
 GENERATORS = {"Generator": Generator, "Rev": Rev}
 #: modules that register generators outside the backends' own tables, imported on demand
-REGISTRARS = ("catlearn.layers", "catlearn.layers.logic_net", "catlearn.layers.recurrent",
-              "catlearn.learning.ops", "catlearn.learning.rda_models")
+REGISTRARS = ("catlearn.layers", "catlearn.layers.logic_net", "catlearn.layers.logic_wiring",
+              "catlearn.layers.logic_conv", "catlearn.layers.logic_conv_z2",
+              "catlearn.layers.recurrent", "catlearn.learning.ops", "catlearn.learning.rda_models")
 VERSION = 1
 
 
@@ -129,6 +131,10 @@ class _Table:
             return {"generator": self.gen(value)}
         if isinstance(value, (smooth.Real, z2.Bit)):
             return {"wire": self.wire(value)}
+        if dataclasses.is_dataclass(value) and _frozen_catlearn(type(value)):
+            return {"dataclass": [f"{type(value).__module__}:{type(value).__qualname__}",
+                                  {f.name: self.data(getattr(value, f.name))
+                                   for f in dataclasses.fields(value)}]}
         raise TypeError(f"generator data {value!r} ({type(value).__name__}) cannot be saved")
 
 
@@ -165,10 +171,32 @@ def _data(value, wires, gens):
             return wires[inner]
         if tag == "generator":
             return gens[inner]
+        if tag == "dataclass":
+            return _dataclass(inner, wires, gens)
         raise DataError(f"unknown generator data {value!r}")
     if isinstance(value, list):
         raise DataError(f"generator data {value!r}: a list, expected a tagged value")
     return value
+
+
+def _frozen_catlearn(cls) -> bool:
+    """Static data a file may name: a frozen dataclass defined in catlearn."""
+    return cls.__module__.split(".")[0] == "catlearn" and cls.__dataclass_params__.frozen
+
+
+def _dataclass(inner, wires, gens):
+    """A frozen catlearn dataclass from ``["module:Name", {field: data}]``."""
+    where, fields = inner
+    module, _, name = str(where).partition(":")
+    if module.split(".")[0] != "catlearn":
+        raise DataError(f"generator data names {where!r}, which is not a catlearn class")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise DataError(f"generator data names {where!r}, which does not exist") from None
+    if not (dataclasses.is_dataclass(cls) and _frozen_catlearn(cls)):
+        raise DataError(f"generator data names {where!r}, which is not a frozen dataclass")
+    return cls(**{k: _data(v, wires, gens) for k, v in fields.items()})
 
 
 def _register(backend, gens) -> None:
