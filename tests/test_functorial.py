@@ -14,7 +14,7 @@ from catlearn.functorial.architecture import Architecture
 from catlearn.functorial.losses import Discriminators, cycle_loss, cycle_term
 from catlearn.functorial.schema import (Arrow, Equation, Ob, Path, Schema, cycle_schema,
                                         insertion_schema)
-from catlearn.functorial.training import Game, Phase, array_sampler, uniform_sampler
+from catlearn.functorial.game import Game, Phase, array_sampler, uniform_sampler
 
 ROOT = FilePath(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from catlearn import R
 from catlearn.cli import qnlp as cli
 from catlearn.qnlp import corpus, differentiation as dd
 from catlearn.qnlp.ansatz import QuantumAnsatz, TensorAnsatz, gate_matrix
-from catlearn.qnlp.functor import LearnedFunctor, shape
+from catlearn.qnlp.sentence_functor import LearnedFunctor, shape
 from catlearn.qnlp.pregroup import GrammarError, parse, parse_lexicon, parse_type, type_text
 
 LEX = parse_lexicon("""# a comment
@@ -105,7 +105,7 @@ def test_R_agrees_with_finite_differences(ansatz):
                                           ("dog that bites man", "n"),
                                           ("dog that man bites", "n")])
 def test_meaning_agrees_with_discopy_tensor_functor(text, target):
-    from catlearn.qnlp.drawing import tensor_network
+    from catlearn.qnlp.pictures import tensor_network
     F = LearnedFunctor(LEX, TensorAnsatz({"n": 2, "s": 3}), target=target, classes=2)
     d, params = parse(text, LEX, target), F.init(5)
     ours = F.amplitude(d).f(*params, *F.inputs([d]))[0][0]
@@ -267,7 +267,7 @@ def test_fit_eval_round_trip(tmp_path, task, ansatz):
 def test_default_tensor_model_generalises_from_few_sentences(seed):
     """40 generated sentences, 20 % held out to pick the epoch, default flags: well above
     chance on 100 new sentences (zero-mean starts at learning rate 0.3 scored about 0.5)."""
-    from catlearn.qnlp import learn
+    from catlearn.qnlp import sentence_training as learn
     data, lexicon = corpus.meaning_classification(140, seed=100 + seed)
     lex = parse_lexicon(lexicon)
     examples = [learn.Example.of(label, text, lex) for label, text in data]
@@ -293,7 +293,7 @@ def test_bad_inputs_are_one_line_errors(tmp_path):
 
 
 def test_unseen_words_take_their_type_mean():
-    from catlearn.qnlp.learn import fill_unseen
+    from catlearn.qnlp.sentence_training import fill_unseen
     table = np.arange(6.0).reshape(3, 2)
     (filled,) = fill_unseen((table,), [np.array([True, False, True])])
     assert filled[1].tolist() == [2.0, 3.0]

@@ -1,7 +1,7 @@
 """``catlearn qnlp fit | eval | draw``: learn sentence meanings as a functor (DisCoCat, QNLP).
 
 A thin shell over :mod:`catlearn.qnlp`: ``fit`` reads a lexicon and labelled
-sentences, learns a functor (:func:`catlearn.qnlp.learn.train`) and writes
+sentences, learns a functor (:func:`catlearn.qnlp.sentence_training.train`) and writes
 the model; ``eval`` prints a model's accuracy on a data file; ``draw`` draws
 a sentence's pregroup diagram.  Output paths are checked before any work.
 """
@@ -62,7 +62,7 @@ def parse_dims(text: str) -> dict:
 
 
 def run_fit(args) -> int:
-    from catlearn.qnlp import learn, model as models
+    from catlearn.qnlp import model as models, sentence_training as learn
     from catlearn.qnlp.pregroup import read_lexicon
     check_writable(args.out, "--out")
     dims = parse_dims(args.dim)
@@ -87,7 +87,7 @@ def run_fit(args) -> int:
 
 
 def run_eval(args) -> int:
-    from catlearn.qnlp import learn, model as models
+    from catlearn.qnlp import model as models, sentence_training as learn
     model = models.load(args.model)
     data = learn.read_examples(args.data, model.functor.lexicon, model.functor.target)
     print(f"accuracy: {model.accuracy(*learn.diagrams_labels(data, model.labels)):.4f}")
@@ -95,7 +95,7 @@ def run_eval(args) -> int:
 
 
 def run_draw(args) -> int:
-    from catlearn.qnlp.drawing import write_diagram
+    from catlearn.qnlp.pictures import write_diagram
     from catlearn.qnlp.pregroup import parse, read_lexicon
     check_writable(args.out, "--out")
     write_diagram(parse(args.sentence, read_lexicon(args.lexicon), args.target), args.out)

@@ -26,7 +26,7 @@ from catlearn.functorial.architecture import Architecture
 from catlearn.functorial.data import cycle_domains, object_domains
 from catlearn.functorial.losses import Discriminators
 from catlearn.functorial.schema import cycle_schema, insertion_schema
-from catlearn.functorial.training import Game, array_sampler, uniform_sampler
+from catlearn.functorial.game import Game, array_sampler, uniform_sampler
 
 PIXELS = 64
 LATENT = 1

@@ -14,7 +14,7 @@ discriminator that sits on the label port, where nothing updates it.
 
 Every loss is a :class:`Term`: a model ``Para(P; X -> Y)`` and a loss
 ``Para(Q @ T; Y -> L)`` (``Q`` the frozen player's parameters, ``T`` the targets), ready
-for :mod:`catlearn.functorial.training` to close into one supervised lens per phase.
+for :mod:`catlearn.functorial.game` to close into one supervised lens per phase.
 
 >>> import numpy as np
 >>> from catlearn import layers, smooth

@@ -198,11 +198,11 @@ class Schema:
 
     def draw(self, ax=None):
         """The schema as a picture: objects as nodes, generators as arrows, equations below."""
-        from catlearn.functorial.drawing import draw_schema
+        from catlearn.functorial.schema_pictures import draw_schema
         return draw_schema(self, ax)
 
     def _repr_svg_(self) -> str:
-        from catlearn.functorial.drawing import schema_svg
+        from catlearn.functorial.schema_pictures import schema_svg
         return schema_svg(self)
 
 

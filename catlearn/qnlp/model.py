@@ -7,7 +7,7 @@ and one array per parameter table, so :func:`load` rebuilds the same functor.
 >>> import numpy as np, os, tempfile
 >>> from catlearn.qnlp.pregroup import parse_lexicon
 >>> from catlearn.qnlp.ansatz import TensorAnsatz
->>> from catlearn.qnlp.functor import LearnedFunctor
+>>> from catlearn.qnlp.sentence_functor import LearnedFunctor
 >>> lex = parse_lexicon("Alice: n\\nBob: n\\nloves: n.r s n.l")
 >>> F = LearnedFunctor(lex, TensorAnsatz({"n": 2, "s": 2}), classes=2)
 >>> model = Model(F, F.init(0), ("no", "yes"))
@@ -29,7 +29,7 @@ import numpy as np
 from catlearn.errors import DataError
 from catlearn.files import write_atomic
 from catlearn.qnlp.ansatz import QuantumAnsatz, TensorAnsatz
-from catlearn.qnlp.functor import LearnedFunctor, shape
+from catlearn.qnlp.sentence_functor import LearnedFunctor, shape
 from catlearn.qnlp.pregroup import parse, parse_lexicon
 
 ANSATZE = {"tensor": TensorAnsatz, "quantum": QuantumAnsatz}
@@ -69,7 +69,7 @@ class Model:
 
 
 def groups(diagrams) -> dict:
-    """Diagram indices grouped by :func:`~catlearn.qnlp.functor.shape`, in first-seen order."""
+    """Diagram indices grouped by :func:`~catlearn.qnlp.sentence_functor.shape`, in first-seen order."""
     out: dict = defaultdict(list)
     for i, d in enumerate(diagrams):
         out[shape(d)].append(i)

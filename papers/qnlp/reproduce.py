@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from catlearn.qnlp import corpus, learn
+from catlearn.qnlp import corpus, sentence_training as learn
 from catlearn.qnlp.pregroup import read_lexicon
 
 TASKS = {"mc": "s", "relpron": "n"}

@@ -5,7 +5,7 @@ DisCoPy 1.2.2 draws with matplotlib; the format follows the file's suffix.
 
 >>> from catlearn.qnlp.pregroup import parse, parse_lexicon
 >>> from catlearn.qnlp.ansatz import TensorAnsatz
->>> from catlearn.qnlp.functor import LearnedFunctor
+>>> from catlearn.qnlp.sentence_functor import LearnedFunctor
 >>> lex = parse_lexicon("Alice: n\\nBob: n\\nloves: n.r s n.l")
 >>> F = LearnedFunctor(lex, TensorAnsatz({"n": 2, "s": 2}), classes=2)
 >>> d, params = parse("Alice loves Bob", lex), F.init(0)

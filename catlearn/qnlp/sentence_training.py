@@ -44,7 +44,7 @@ import numpy as np
 from catlearn.learning import loss as losses, optim
 from catlearn.learning.supervised import supervised
 from catlearn.qnlp.ansatz import QuantumAnsatz, TensorAnsatz
-from catlearn.qnlp.functor import LearnedFunctor
+from catlearn.qnlp.sentence_functor import LearnedFunctor
 from catlearn.qnlp.model import Model, groups
 from catlearn.qnlp.pregroup import GrammarError, Lexicon, parse, type_text
 
