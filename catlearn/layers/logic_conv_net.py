@@ -37,15 +37,15 @@ from catlearn.core import Map, Ty
 from catlearn.layers import logic_conv_z2, logic_z2
 from catlearn.layers.layer import sequential
 from catlearn.layers.logic_conv import TreeSpec, tree_map
-from catlearn.layers.logic_net import (PARAMETRISATIONS, LogicNetwork, _mix, _smooth_layer,
-                                       group_sum_gen, harden)
+from catlearn.layers.logic_net import (PARAMETRISATIONS, GateTables, LogicNetwork,
+                                       _smooth_layer, group_sum_gen)
 from catlearn.layers.pool import flatten_map, maxpool2d_map, unflatten_map
 from catlearn.para import Para
 from catlearn.smooth import Real
 
 
 @dataclass(frozen=True)
-class ConvLogicNetwork:
+class ConvLogicNetwork(GateTables):
     """Tree blocks ``(out, depth, k, pad, pool)`` over a ``shape = (c, h, w)`` input, then
     dense logic layers of ``widths`` gates and a readout in ``classes`` groups.
 
@@ -112,7 +112,7 @@ class ConvLogicNetwork:
                 "dense": sum(self.widths)}
 
     @property
-    def widths_of_params(self) -> tuple[int, ...]:
+    def param_widths(self) -> tuple[int, ...]:
         """Gates of every parameter array, in parameter order."""
         return tuple(m for s, _ in self.specs for m in s.levels) + self.widths
 
@@ -127,33 +127,9 @@ class ConvLogicNetwork:
         readout = Map.gen(group_sum_gen(self.widths[-1], self.classes, self.tau), smooth.backend)
         return sequential(*stages, Para(Ty(), readout))
 
-    def init(self, seed: int = 0, scale: float = 1.0) -> tuple[np.ndarray, ...]:
-        """Initial parameters: normal with standard deviation ``scale``."""
-        rng = np.random.default_rng(seed)
-        width = 4 if self.parametrisation == "mux" else 16
-        return tuple(rng.normal(0.0, scale, (m, width)) for m in self.widths_of_params)
-
-    def coefficients(self, params) -> tuple[np.ndarray, ...]:
-        """The relaxed truth tables ``(m, 4)`` of every parameter array."""
-        if self.parametrisation == "mux":
-            return tuple(smooth.NumpyOps.sigmoid(np.asarray(p)) for p in params)
-        return tuple(_mix(np.asarray(p)) for p in params)
-
-    def hard(self, params, rule: str = "argmax") -> tuple[np.ndarray, ...]:
-        """Hard truth tables, uint8 ``(m, 4)`` (``rule`` as in :meth:`LogicNetwork.hard`)."""
-        return tuple(harden(p, self.parametrisation, rule) for p in params)
-
     def z2_map(self) -> Map:
         """``Z2^(4 m_1) @ ... @ Z2^n -> Z2^w``: the whole classifier over Z2."""
         return _z2_map(self)
-
-    def predict(self, tables, x) -> np.ndarray:
-        """Class predictions of the Z2 reading on 0/1 rows ``x`` (flat, channel-major)."""
-        x = np.asarray(x)
-        words = [z2.ONES if bit else z2.ZEROS for t in tables for bit in np.ravel(t)]
-        out = self.z2_map()(*words, *z2.pack(x))
-        bits = z2.unpack(list(out), len(x)).astype(np.int64)
-        return bits @ (1 << np.arange(bits.shape[1]))
 
 
 def _seed(seed: int, block: int) -> int:
@@ -181,7 +157,7 @@ def _block(spec: TreeSpec, pool: int, parametrisation: str) -> Para:
 @functools.lru_cache(maxsize=8)
 def _z2_map(net: ConvLogicNetwork) -> Map:
     """The blocks, the dense layers and the readout over Z2, parameters first."""
-    counts = [4 * m for m in net.widths_of_params]
+    counts = [4 * m for m in net.param_widths]
     n_params, n_in = sum(counts), int(np.prod(net.shape))
     stages, done = [], 0
     for spec, pool in net.specs:

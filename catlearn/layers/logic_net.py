@@ -104,8 +104,45 @@ smooth.backend.register("gate_mix_t", Rule(lambda g, xp: lambda w, dc: _mix_vjp(
 # -- the network -------------------------------------------------------------------------
 
 
+class GateTables:
+    """What every logic-gate network shares, from its parameter arrays of ``(m, 4)`` (mux)
+    or ``(m, 16)`` (softmax16) logits: initial values, relaxed and hard truth tables, and
+    predictions of its Z2 reading.  A network supplies ``parametrisation``,
+    ``param_widths`` (the gates of each parameter array) and ``z2_map()``."""
+
+    def init(self, seed: int = 0, scale: float = 1.0) -> tuple[np.ndarray, ...]:
+        """Initial parameters: normal with standard deviation ``scale``."""
+        rng = np.random.default_rng(seed)
+        width = 4 if self.parametrisation == "mux" else 16
+        return tuple(rng.normal(0.0, scale, (m, width)) for m in self.param_widths)
+
+    def coefficients(self, params) -> tuple[np.ndarray, ...]:
+        """The relaxed truth tables ``(m, 4)`` of every parameter array."""
+        if self.parametrisation == "mux":
+            return tuple(smooth.NumpyOps.sigmoid(np.asarray(p)) for p in params)
+        return tuple(_mix(np.asarray(p)) for p in params)
+
+    def hard(self, params, rule: str = "argmax") -> tuple[np.ndarray, ...]:
+        """The hard truth tables, uint8 ``(m, 4)``: the network's Z2 reading.
+
+        ``rule="argmax"`` (difflogic's): each gate becomes its most probable function, the
+        argmax of the softmax16 logits (for the mux cell, each of its four independent
+        coefficients rounded, which is the same thing); ``rule="round"``: the mixed truth
+        table rounded, ``softmax(w) @ FUNCTIONS > 0.5``.  The two differ only for softmax16.
+        """
+        return tuple(harden(p, self.parametrisation, rule) for p in params)
+
+    def predict(self, tables, x) -> np.ndarray:
+        """Class predictions of the Z2 reading with truth tables ``tables`` on 0/1 rows."""
+        x = np.asarray(x)
+        words = [z2.ONES if bit else z2.ZEROS for t in tables for bit in np.ravel(t)]
+        out = self.z2_map()(*words, *z2.pack(x))
+        bits = z2.unpack(list(out), len(x)).astype(np.int64)
+        return bits @ (1 << np.arange(bits.shape[1]))
+
+
 @dataclass(frozen=True)
-class LogicNetwork:
+class LogicNetwork(GateTables):
     """Layers of ``widths`` two-input gates over ``n_in`` input bits, read out in ``classes``.
 
     The last width must be a multiple of ``classes``; layer ``l`` is wired with seed
@@ -142,6 +179,10 @@ class LogicNetwork:
     def n_gates(self) -> int:
         return sum(self.widths)
 
+    @property
+    def param_widths(self) -> tuple[int, ...]:
+        return tuple(self.widths)
+
     def para(self) -> Para:
         """The Smooth model: relaxed gates, then counts over ``tau``."""
         layers = [_smooth_layer(*data, self.parametrisation) for data in self.layers]
@@ -149,41 +190,10 @@ class LogicNetwork:
         readout = Para(Ty(), Map.gen(group_sum_gen(m, self.classes, self.tau), smooth.backend))
         return sequential(*layers, readout)
 
-    def init(self, seed: int = 0, scale: float = 1.0) -> tuple[np.ndarray, ...]:
-        """Initial parameters: normal with standard deviation ``scale``."""
-        rng = np.random.default_rng(seed)
-        width = 4 if self.parametrisation == "mux" else 16
-        return tuple(rng.normal(0.0, scale, (m, width)) for m in self.widths)
-
-    def coefficients(self, params) -> tuple[np.ndarray, ...]:
-        """The relaxed truth tables ``(m, 4)`` of every layer's gates."""
-        if self.parametrisation == "mux":
-            return tuple(smooth.NumpyOps.sigmoid(np.asarray(p)) for p in params)
-        return tuple(_mix(np.asarray(p)) for p in params)
-
-    def hard(self, params, rule: str = "argmax") -> tuple[np.ndarray, ...]:
-        """The hard truth tables, uint8 ``(m, 4)``: the network's Z2 reading.
-
-        ``rule="argmax"`` (difflogic's): each gate becomes its most probable function, the
-        argmax of the softmax16 logits (for the mux cell, each of its four independent
-        coefficients rounded, which is the same thing); ``rule="round"``: the mixed truth
-        table rounded, ``softmax(w) @ FUNCTIONS > 0.5``.  The two differ only for softmax16.
-        """
-        return tuple(harden(p, self.parametrisation, rule) for p in params)
-
     def z2_map(self, readout: bool = True) -> Map:
         """``Z2^(4 m_1) @ ... @ Z2^(4 m_L) @ Z2^n -> Z2^w``: layers, then popcount-argmax
         (without ``readout``: the last layer's ``m_L`` gates)."""
         return _z2_map(self, readout)
-
-    def predict(self, tables, x) -> np.ndarray:
-        """Class predictions of the Z2 reading with truth tables ``tables`` on 0/1 rows."""
-        x = np.asarray(x)
-        words = [z2.ONES if bit else z2.ZEROS for t in tables for bit in np.ravel(t)]
-        out = self.z2_map()(*words, *z2.pack(x))
-        bits = z2.unpack(list(out), len(x)).astype(np.int64)
-        return bits @ (1 << np.arange(bits.shape[1]))
-
 
 HARDENING = ("argmax", "round")
 

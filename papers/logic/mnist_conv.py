@@ -103,7 +103,7 @@ def export(args) -> None:
     args = argparse.Namespace(**{**spec, "params": args.params,
                                  "random_checks": args.random_checks})
     net = network(args)
-    params = [saved[f"arr_{i}"] for i in range(len(net.widths_of_params))]
+    params = [saved[f"arr_{i}"] for i in range(len(net.param_widths))]
     tables = net.hard(params)
     _, _, (xs, ys) = data(args)
     circuit = to_netlist(net, tables)
