@@ -162,30 +162,6 @@ class Para:
         return Bound(self, params)
 
 
-@dataclass(frozen=True, eq=False)
-class Bound:
-    """A parametrised map with its parameters given: ``Bound(model, params)(*xs)`` is
-    ``model(*params, *xs)``, one array when the model has one output wire, else a tuple."""
-
-    para: Para
-    params: tuple
-
-    @property
-    def dom(self) -> Ty:
-        return self.para.dom
-
-    @property
-    def cod(self) -> Ty:
-        return self.para.cod
-
-    def __repr__(self) -> str:
-        return f"{self.para!r}.bind(...)"
-
-    def __call__(self, *xs):
-        out = self.para.f(*self.params, *xs)
-        return out[0] if len(out) == 1 else tuple(out)
-
-
 class Parametrised:
     """What every view of a named parametrised map reads off its ``para``: ``param``,
     ``params``, ``dom``, ``cod`` and ``backend`` (``diagrams.Model``, ``diagrams.ParaMap``,
@@ -218,3 +194,19 @@ class Parametrised:
 
     def _repr_svg_(self) -> str:
         return display.para_svg(self.para)
+
+
+@dataclass(frozen=True, eq=False)
+class Bound(Parametrised):
+    """A parametrised map with its parameter ``values`` given: ``Bound(model, values)(*xs)``
+    is ``model(*values, *xs)``, one array when the model has one output wire, else a tuple."""
+
+    para: Para
+    values: tuple
+
+    def __repr__(self) -> str:
+        return f"{self.para!r}.bind(...)"
+
+    def __call__(self, *xs):
+        out = self.para.f(*self.values, *xs)
+        return out[0] if len(out) == 1 else tuple(out)
