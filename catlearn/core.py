@@ -49,10 +49,10 @@ from typing import Any, Callable, Sequence
 from catlearn import display
 from catlearn.compile import compile_map
 from catlearn.program import (_TRACES, Generator, Op, Rev, Ty, Var, _Builder, _fresh, _splice,
-                              wires)
+                              generator, wires)
 
-__all__ = ["Generator", "Map", "Op", "Rev", "Ty", "Var", "share", "tensor", "then", "trace",
-           "wires"]
+__all__ = ["Generator", "Map", "Op", "Rev", "Ty", "Var", "generator", "share", "tensor", "then",
+           "trace", "wires"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,6 +24,7 @@ linear in its input, ``f^dagger(b) = R[f](0, b)``, are derived from ``R``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from catlearn.backend import PASS
@@ -99,6 +100,58 @@ def split(f: Map) -> tuple[Map, Map, Ty]:
     bwd = Map(f.backend, res @ f.cod, f.dom, types, tuple(backward),
               tuple(residual) + dys, outputs)
     return fwd, bwd, res
+
+
+@functools.lru_cache(maxsize=None)
+def traced(backend):
+    """``backend`` with its traced reverse rules only: no fused kernels.
+
+    ``R`` of its maps is written with generators of the table alone (no
+    :class:`~catlearn.core.Rev`), which is what a diagram of the reverse
+    derivative draws.
+    """
+    return dataclasses.replace(backend, fused=False) if backend.fused else backend
+
+
+def rule_program(f: Map) -> Map:
+    """``R[f] : dom @ cod -> dom`` by the traced rules, ``f``'s own registers kept.
+
+    The program of ``R(f.to(traced(backend)))`` with one difference: register
+    numbers of ``f`` (its inputs and outputs) name the same values in it, and a
+    rule that recomputes an operation of ``f`` reads ``f``'s result instead
+    (:func:`~catlearn.core.share`).  :func:`catlearn.diagrams.reverse.optic`
+    cuts it at ``f``'s inputs and outputs.
+
+    >>> from catlearn import smooth
+    >>> rule_program(smooth.sigmoid(1))
+    Map(R^1 @ R^1 -> R^1: sigmoid ; mul ; neg ; shift(1.0) ; mul)
+    """
+    f = f.to(traced(f.backend))
+    builder, dys, outputs = _chain_rule(f)
+    outputs = _write_out(builder, outputs)
+    return Map(f.backend, f.dom @ f.cod, f.dom, tuple(builder.types), tuple(builder.ops),
+               f.inputs + dys, outputs).share().prune()
+
+
+def _write_out(builder: _Builder, outputs: tuple, depth: int = 8) -> tuple:
+    """Replace in place every fused reverse ``R_i[g]`` of the program by :func:`unfused`.
+
+    (A rule may differentiate a map of a fused backend, as ``R(expanded(g))``.)
+    Registers keep their numbers; a written-out operation's results are renamed.
+    """
+    for _ in range(depth):
+        if not any(isinstance(op.gen, Rev) for op in builder.ops):
+            return outputs
+        ops, builder.ops, rename = builder.ops, [], {}
+        for op in ops:
+            ins = tuple(rename.get(r, r) for r in op.ins)
+            if isinstance(op.gen, Rev):
+                got = wires(unfused(op.gen, builder.backend)(*(Var(builder, r) for r in ins)))
+                rename.update(zip(op.outs, (v.reg for v in got)))
+            else:
+                builder.ops.append(type(op)(op.gen, ins, op.outs))
+        outputs = tuple(rename.get(r, r) for r in outputs)
+    raise RecursionError(f"fused reverses still nested {depth} deep in {builder.ops[:3]}...")
 
 
 def _reverse(backend, gen, xs, ys, douts) -> tuple[Var, ...]:

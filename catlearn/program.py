@@ -85,6 +85,18 @@ class Rev(Generator):
         return f"R{i}[{base!r}]"
 
 
+def generator(name: str, dom, cod, data: Hashable = None) -> Generator:
+    """The generator ``name : dom -> cod``, its types given as sequences of wire types.
+
+    The one helper the backends' constructors build generators with.
+
+    >>> from catlearn.smooth import Real
+    >>> generator("exp", [Real((2,))], [Real((2,))])
+    exp
+    """
+    return Generator(name, Ty(*dom), Ty(*cod), data)
+
+
 def _show(data) -> str:
     return f"({', '.join(map(str, data))})" if isinstance(data, tuple) else f"({data})"
 
@@ -166,16 +178,26 @@ def _check_args(dom: Ty, args, what) -> "_Builder":
         if not isinstance(v, Var) or v.builder is not builder:
             raise TypeError(f"{what}: argument {k} is not a wire of the same trace: {v!r}")
         if v.type != w:
-            raise TypeError(f"{what}: wire {k} has type {v.type!r}, expected {w!r}")
+            raise TypeError(f"{what} takes {dom}: wire {k} has type {v.type!r}, expected {w!r}")
     return builder
 
 
-def _apply(gen: Generator, args) -> Var | tuple[Var, ...]:
-    builder = _check_args(gen.dom, args, gen)
-    outs = tuple(builder.fresh(w) for w in gen.cod)
+def record(gen, args, dom: Ty, cod: Ty, what=None) -> Var | tuple[Var, ...]:
+    """Apply ``gen``, an operation of type ``dom -> cod``, to traced registers.
+
+    ``gen`` is a :class:`Generator`, or any hashable box that a trace's reader
+    knows (a diagram box of :mod:`catlearn.diagrams.signature` records itself
+    here, with its wire types as ``dom`` and ``cod``); ``what`` names it in errors.
+    """
+    builder = _check_args(dom, args, gen if what is None else what)
+    outs = tuple(builder.fresh(w) for w in cod)
     builder.ops.append(Op(gen, tuple(a.reg for a in args), outs))
     result = tuple(Var(builder, r) for r in outs)
     return result[0] if len(result) == 1 else result
+
+
+def _apply(gen: Generator, args) -> Var | tuple[Var, ...]:
+    return record(gen, args, gen.dom, gen.cod)
 
 
 def _splice(f, args) -> Var | tuple[Var, ...]:

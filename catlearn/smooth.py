@@ -34,6 +34,7 @@ import numpy as np
 
 from catlearn.backend import PASS, ArrayOps, Backend, Rule, kernel
 from catlearn.core import Generator, Map, Ty
+from catlearn.core import generator as _g
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,6 @@ NumpyOps = ArrayOps(np, np.float64)
 
 
 # -- the wire-level structure (used by the generic constructions) ------------
-
-
-def _g(name, dom, cod, data=None) -> Generator:
-    return Generator(name, Ty(*dom), Ty(*cod), data)
 
 
 def _unbatched(w: Real) -> Real:

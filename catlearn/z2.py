@@ -30,6 +30,7 @@ import numpy as np
 from catlearn.backend import PASS, ArrayOps, Backend, Rule
 from catlearn.packing import pack as _pack_rows, unpack as _unpack_rows
 from catlearn.core import Generator, Map, Ty, trace
+from catlearn.core import generator as _g
 
 ONES = np.array([np.iinfo(np.uint64).max], dtype=np.uint64)
 ZEROS = np.array([0], dtype=np.uint64)
@@ -75,12 +76,9 @@ def check(wire, x, where: str):
     return x
 
 
-def _g(name, n_in, n_out, data=None) -> Generator:
-    return Generator(name, bits(n_in), bits(n_out), data)
-
-
-XOR, AND, NOT, ONE, ZERO, ZERO_LIKE = (_g("xor", 2, 1), _g("and", 2, 1), _g("not", 1, 1),
-                                      _g("one", 0, 1), _g("zero", 0, 1), _g("zero_like", 1, 1))
+XOR, AND, NOT, ONE, ZERO, ZERO_LIKE = (
+    _g("xor", bits(2), bits(1)), _g("and", bits(2), bits(1)), _g("not", bits(1), bits(1)),
+    _g("one", (), bits(1)), _g("zero", (), bits(1)), _g("zero_like", bits(1), bits(1)))
 
 STRUCTURE = {
     "add": lambda w: XOR,
@@ -211,7 +209,7 @@ def parity(n: int) -> Map:
     """``x1 + ... + xn`` in one operation."""
     if n < 1:
         raise ValueError(f"parity needs at least one input, got {n}")
-    return _map(_g("parity", n, 1))
+    return _map(_g("parity", bits(n), bits(1)))
 
 
 def matvec(matrix) -> Map:

@@ -27,7 +27,7 @@ from catlearn.diagrams import (
     scale, shift, sigmoid, softmax, tanh, trace, xnor, xor, zero_gate)
 from catlearn.diagrams import signature as sig
 from catlearn.diagrams.functor import ParaMap, arrows, functor
-from catlearn.diagrams.wiring import _layer, _ty
+from catlearn.diagrams.wiring import _layer, _ty, layout
 
 X = real(2)
 PARAM_SHAPES = {"W0": (2, 2), "W1": (2, 2), "b0": (2,), "b1": (2,)}
@@ -230,6 +230,17 @@ def test_weight_sharing_is_one_parameter():
     assert model.param_names == ("W",)
     x = RNG.normal(size=(3, 2))
     assert_same(model(x, params={"W": VALUES["W0"]}), (x @ VALUES["W0"].T @ VALUES["W0"].T,))
+
+
+def test_catlearn_generators_and_maps_on_diagram_wires_are_boxes():
+    """The diagram tracer is catlearn's: a generator or a map applied to its wires records
+    the generators, which are boxes of the signature with no second table."""
+    d = trace(X, lambda x: smooth.tanh(2)(smooth.exp(2)(x)))
+    assert d == sig.exp(2) >> tanh(2)
+    gen = smooth.linear_gen(smooth.Real((3, 2), False), smooth.Real((2,)))
+    assert sig.box(gen) == linear(2, 3)
+    assert interpret(sig.box(gen), smooth.backend).map.ops[0].gen == gen
+    assert layout(smooth.exp(2) >> smooth.tanh(2)) == sig.exp(2) >> tanh(2)
 
 
 def test_trace_rejects_foreign_values():

@@ -22,7 +22,10 @@ from catlearn.diagrams import (
     linear_t, log, mlp_diagram, mul, neg, outer, param, real, reciprocal, relu, scale, shift,
     sigmoid, softmax, spread, sqrt, step, sum_, tanh, trace, xor, zero_like)
 from catlearn.diagrams import signature as sig
-from catlearn.diagrams.reverse import OPTICS, lens, optic, reverse, split
+from catlearn.backend import Rule
+from catlearn.core import generator
+from catlearn.diagrams.meaning import MEANINGS
+from catlearn.diagrams.reverse import lens, optic, reverse, split
 from test_diagrams import assert_same, gate_circuits, smooth_diagrams
 
 X = real(2)
@@ -35,8 +38,25 @@ GENERATORS = [  # at least one box of every kind that has an optic
 RNG = np.random.default_rng(1)
 
 
-def test_every_optic_kind_is_tested():
-    assert {b.kind for b in GENERATORS} == set(OPTICS)
+def test_every_ring_kind_is_tested():
+    assert set(MEANINGS) <= {b.kind for b in GENERATORS}
+
+
+@pytest.fixture
+def cube():
+    """A generator registered once, in smooth.RULES only, for the length of one test."""
+    rule = Rule(lambda g, xp: lambda x: x * x * x, lambda g: lambda x, dy: 3.0 * (dy * x * x))
+    smooth.backend.register("cube", rule)
+    yield sig.box(generator("cube", [smooth.Real((2,))], [smooth.Real((2,))]))
+    del smooth.RULES["cube"]
+
+
+def test_a_generator_registered_once_is_a_box_with_a_reverse_diagram(cube):
+    assert str(cube.dom) == "R2" and cube.kind == "cube"
+    fwd, bwd = optic(cube)
+    assert fwd.cod == X @ X and bwd.dom == X @ X  # its residual is its input
+    _smooth_check(trace(X, lambda x: tanh(2)(cube(x))))
+    _symbolic_check(cube)
 
 
 def _values(ty, batch=3, positive=False):

@@ -9,7 +9,10 @@ or the rule's own ``example``) and
 * JAX: ``f`` and ``R(f)`` read on JAX equal numpy within float rounding (float64), and
   bit for bit on Z2 words;
 * Symbolic: ``f`` and ``R(f)`` read on sympy object arrays (of numbers) equal numpy, for
-  every rule whose forward is symbolic (:data:`NOT_SYMBOLIC` says why the others are not).
+  every rule whose forward is symbolic (:data:`NOT_SYMBOLIC` says why the others are not);
+* diagrams: the generator is a diagram box (``diagrams.signature.box``); the box and the
+  diagram of its reverse derivative (``diagrams.reverse``, derived from the same rule),
+  read by ``catlearn.interpret`` in numpy, JAX and sympy, equal ``f`` and ``R(f)``.
 
 :func:`test_every_rule_has_an_instance` fails for a rule with no instance, so a new
 generator is run everywhere as soon as it is registered.
@@ -23,8 +26,10 @@ import pytest
 
 import catlearn
 from catlearn import Map, R, smooth, symbolic, z2
-from catlearn.core import Generator, Ty
-
+from catlearn.core import Generator
+from catlearn.core import generator as _g
+from catlearn.diagrams import interpret, reverse
+from catlearn.diagrams.signature import box
 
 
 @pytest.fixture
@@ -47,10 +52,6 @@ P2, P3, P23, P1133 = Real((2,), False), Real((3,), False), Real((2, 3), False), 
     Real((1, 1, 2, 2), False)
 IMAGE, SMALL = Real((1, 3, 3)), Real((1, 2, 2))
 S = smooth.STRUCTURE
-
-
-def _g(name, dom, cod, data=None):
-    return Generator(name, Ty(*dom), Ty(*cod), data)
 
 
 def _module(name):
@@ -142,6 +143,13 @@ def _and_reverse(name, f):
     return (f,) if name in NO_REVERSE else (f, R(f))
 
 
+def _as_diagrams(name, f, backend):
+    """``f`` and ``R(f)`` again, as the maps of a box and of its reverse diagram in ``backend``."""
+    d = box(f.ops[0].gen)
+    return tuple(interpret(e, backend).map for e in ((d,) if name in NO_REVERSE
+                                                      else (d, reverse(d))))
+
+
 def _instance(table: dict, rules: dict, name: str) -> Generator:
     if name in table:
         return table[name]()
@@ -183,20 +191,32 @@ def test_a_smooth_rule_reads_the_same_on_jax(name, jax_backend):
     jax = jax_backend.jax
     f = Map.gen(_instance(SMOOTH, smooth.RULES, name), smooth.backend)
     rng = np.random.default_rng(0)
-    for g in _and_reverse(name, f):
+    for g, e in zip(_and_reverse(name, f), _as_diagrams(name, f, smooth.backend)):
         args = _arrays(g, rng, batch=3)
         with jax.enable_x64(True):
             _close(jax_backend.jit(g)(*args), g(*args), f"{name}: {g}")
+            _close(jax_backend.jit(e)(*args), g(*args), f"{name}: diagram {e}")
+
+
+@pytest.mark.parametrize("name", _cases(SMOOTH, smooth.RULES))
+def test_a_smooth_rule_reads_the_same_as_a_diagram(name):
+    f = Map.gen(_instance(SMOOTH, smooth.RULES, name), smooth.backend)
+    rng = np.random.default_rng(4)
+    for g, e in zip(_and_reverse(name, f), _as_diagrams(name, f, smooth.backend)):
+        assert e.dom == g.dom and e.cod == g.cod, (name, e, g)
+        args = _arrays(g, rng, batch=3)
+        _close(e(*args), g(*args), f"{name}: diagram {e}")
 
 
 @pytest.mark.parametrize("name", sorted(set(_cases(SMOOTH, smooth.RULES)) - set(NOT_SYMBOLIC)))
 def test_a_smooth_rule_reads_the_same_in_sympy(name):
     f = Map.gen(_instance(SMOOTH, smooth.RULES, name), smooth.backend)
     rng = np.random.default_rng(1)
-    for g in _and_reverse(name, f):
+    for g, e in zip(_and_reverse(name, f), _as_diagrams(name, f, symbolic.backend)):
         args = _arrays(g, rng, batch=1)
-        got = g.to(symbolic.backend)(*(np.asarray(a, dtype=object) for a in args))
-        _close(got, g(*args), f"{name}: {g}")
+        objects = [np.asarray(a, dtype=object) for a in args]
+        _close(g.to(symbolic.backend)(*objects), g(*args), f"{name}: {g}")
+        _close(e(*objects), g(*args), f"{name}: diagram {e}")
 
 
 @pytest.mark.parametrize("name", _cases(Z2, z2.RULES))
@@ -205,14 +225,27 @@ def test_a_z2_rule_reads_bit_for_bit_on_jax(name, precision, jax_backend):
     jax = jax_backend.jax
     f = Map.gen(_instance(Z2, z2.RULES, name), z2.backend)
     rng = np.random.default_rng(2)
-    for g in (f, R(f)):
+    for g, e in zip((f, R(f)), _as_diagrams(name, f, z2.backend)):
         args = z2.pack(rng.integers(0, 2, size=(130, len(g.dom)))) if g.dom else []
+        want = g(*args)
         with jax.enable_x64(precision == "float64"):
-            out = jax_backend.jit(g)(*(jax_backend.words(w) for w in args))
-            want = g(*args)
-            assert len(out) == len(want)
-            for got, w in zip(out, want):
-                np.testing.assert_array_equal(jax_backend.from_words(got), w, err_msg=name)
+            for h in (g, e):
+                out = jax_backend.jit(h)(*(jax_backend.words(w) for w in args))
+                assert len(out) == len(want)
+                for got, w in zip(out, want):
+                    np.testing.assert_array_equal(jax_backend.from_words(got), w,
+                                                  err_msg=f"{name}: {h}")
+
+
+@pytest.mark.parametrize("name", _cases(Z2, z2.RULES))
+def test_a_z2_rule_reads_bit_for_bit_as_a_diagram(name):
+    f = Map.gen(_instance(Z2, z2.RULES, name), z2.backend)
+    rng = np.random.default_rng(5)
+    for g, e in zip((f, R(f)), _as_diagrams(name, f, z2.backend)):
+        assert e.dom == g.dom and e.cod == g.cod, (name, e, g)
+        args = z2.pack(rng.integers(0, 2, size=(130, len(g.dom)))) if g.dom else []
+        for got, w in zip(e(*args), g(*args), strict=True):
+            np.testing.assert_array_equal(np.broadcast_to(got, w.shape), w, err_msg=name)
 
 
 @pytest.mark.parametrize("name", sorted(set(_cases(SMOOTH, smooth.RULES)) - FIRST_ORDER))

@@ -1,9 +1,10 @@
 """String diagrams: models written once, interpreted by functors in every backend.
 
 A model is a ``discopy.markov`` diagram over the signature of
-:mod:`catlearn.diagrams.signature` (built with :func:`trace` or the model
-builders of :mod:`~.models`); :func:`interpret` is the functor to a backend
-(Smooth, Z2 or Symbolic; :func:`functor` is the same in DisCoPy's form),
+:mod:`catlearn.diagrams.signature`, whose boxes are the backends' generators
+(:func:`box`), built with :func:`trace` (catlearn's own tracer, laid out by
+:func:`layout`) or the model builders of :mod:`~.builtin`; :func:`interpret` is
+the functor to a backend (Smooth, Z2 or Symbolic; :func:`functor` is the same in DisCoPy's form),
 :func:`reverse` the functor sending a diagram to the diagram of its reverse
 derivative, and :func:`draw`, :func:`draw_lens`, :func:`draw_para` draw
 diagrams, lenses and parametrised maps (:func:`draw` also draws a catlearn
@@ -23,11 +24,11 @@ Map(Z2 @ Z2 -> Z2: xor ; not)
 """
 
 from catlearn.diagrams.signature import (
-    BIT, GATES, Box, Param, Spec, add, and_, atom_of, batch_sum, bias, bits, constant, exp,
+    BIT, GATES, Box, Param, Spec, add, and_, atom_of, batch_sum, bias, bits, box, constant, exp,
     expand, gate, linear, linear_t, log, mul, nand, neg, nor, not_, one, or_, outer, param,
     param_type, real, reciprocal, relu, scale, shift, sigmoid, softmax, spread, sqrt, step,
     sum_, tanh, wire_type, xnor, xor, zero, zero_gate, zero_like)
-from catlearn.diagrams.wiring import Wire, Writer, chain, trace
+from catlearn.diagrams.wiring import Wire, Writer, chain, layout, trace
 from catlearn.diagrams.meaning import InterpretError, Semantics, register, semantics
 from catlearn.diagrams.interpret import Model, bind, interpret
 from catlearn.diagrams.builtin import adder_diagram, dense_diagram, from_netlist, mlp_diagram
@@ -37,11 +38,11 @@ from catlearn.diagrams.drawing import Picture, draw, draw_lens, draw_para, draw_
 
 __all__ = [
     "BIT", "GATES", "Box", "Param", "Spec", "add", "and_", "atom_of", "batch_sum", "bias",
-    "bits", "constant", "exp", "expand", "gate", "linear", "linear_t", "log", "mul", "nand",
+    "bits", "box", "constant", "exp", "expand", "gate", "linear", "linear_t", "log", "mul", "nand",
     "neg", "nor", "not_", "one", "or_", "outer", "param", "param_type", "real", "reciprocal",
     "relu", "scale", "shift", "sigmoid", "softmax", "spread", "sqrt", "step", "sum_", "tanh",
     "wire_type", "xnor", "xor", "zero", "zero_gate", "zero_like",
-    "Wire", "Writer", "chain", "trace",
+    "Wire", "Writer", "chain", "layout", "trace",
     "InterpretError", "Semantics", "register", "semantics",
     "Model", "bind", "interpret",
     "adder_diagram", "dense_diagram", "from_netlist", "mlp_diagram",

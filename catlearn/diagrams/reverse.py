@@ -8,20 +8,27 @@ optics out layer by layer: forward parts left to right, each residual slid
 to the far left, then backward parts in reverse order, so ``R(d)`` grows
 linearly with ``d`` (a naive lens composite would be quadratic).
 
+There is one chain-rule table, the backends' rules: the optic of a box is read
+off the reverse-derivative program of its meaning
+(:func:`catlearn.derivative.rule_program`, the generator's traced rule), cut at
+the box's inputs and outputs, each operation of the program becoming a box again.
+Its residual is the inputs and outputs that the rule reads.  A gate's meaning is
+its polynomial in ring generators, so its optic is the chain rule through the
+ring rules: read mod 2 the Z2 reverse derivative, over the reals that of the
+multilinear relaxation.
+
 For ``d : A -> B`` with parameters ``P`` (named ``Param`` boxes),
 ``R(d) : A @ B' -> P' @ A'`` keeps the parameter boxes on its forward side
 and returns the parameters' cotangents first, so that (tested on every
 backend) ``interpret(reverse(d), b).map`` equals ``catlearn.R(interpret(d, b).map)``.
 A parameter used twice gets the sum of its cotangents.
 
-The gates' reverse derivatives are the partial derivatives of their
-polynomials, written with ring generators: read mod 2 they are the Z2
-reverse derivative, over the reals that of the multilinear relaxation.
-
 >>> from catlearn.diagrams import signature as sig
 >>> fwd, bwd = optic(sig.sigmoid(2))
 >>> print(fwd.cod, "|", bwd.dom, "->", bwd.cod)
 R2 @ R2 | R2 @ R2 -> R2
+>>> [b.name for b in bwd.boxes if isinstance(b, sig.Box)]
+['mul', 'neg', 'shift(1)', 'mul']
 >>> r = reverse(sig.exp(2) >> sig.tanh(2))
 >>> print(r.dom, "->", r.cod)
 R2 @ R2 -> R2
@@ -33,119 +40,66 @@ import functools
 
 from discopy import markov
 
+from catlearn import smooth, z2
+from catlearn.core import Map, Ty
+from catlearn.derivative import rule_program
 from catlearn.diagrams import signature as sig
-from catlearn.diagrams.wiring import Writer, placed_boxes, trace, wires
+from catlearn.diagrams.meaning import MEANINGS, semantics
+from catlearn.diagrams.wiring import Writer, layout, placed_boxes, trace, wires
 
 
-def _inputs(box, *xs):
-    """Forward part keeping the inputs as residual."""
-    return xs, box(*xs)
+def _reading(box):
+    """The backend whose rules differentiate ``box``, and the atom of each of its wire types.
+
+    A generator on bits only (``xor`` of ``z2.RULES``) is read in Z2.  Every other
+    box, the ring generators and gates on bits included, is read in Smooth (on ``Z2``
+    atoms: the multilinear relaxation, a bit read as a scalar ``R``, which the
+    derivative's boxes turn back into ``Z2``).
+    """
+    atoms = {ob.name for ob in (box.dom @ box.cod).inside}
+    if atoms and atoms <= {"Z2"} and box.kind not in MEANINGS:
+        return z2.backend, sig.atom_of
+    if "Z2" in atoms:
+        scalar = smooth.Real(())
+        return smooth.backend, lambda w: sig.BIT if w == scalar else sig.atom_of(w)
+    return smooth.backend, sig.atom_of
 
 
-def _output(box, *xs):
-    """Forward part keeping the output as residual."""
-    y = box(*xs)
-    return (y,), y
+def _derived(box) -> tuple[markov.Diagram, markov.Diagram]:
+    """The optic of a generator box, cut out of the reverse program of its meaning."""
+    backend, atom = _reading(box)
+    f = semantics(backend).meaning(box)
+    rf = rule_program(f)
+    ends = f.inputs + f.outputs  # registers the box itself computes (or is given)
+    backward, residual = _cut(rf, ends)
+    ends_atoms = box.dom.inside + box.cod.inside
+    picks = [ends.index(r) for r in residual]
+
+    def fwd_fn(*xs):
+        ys = wires(box(*xs))
+        return (*((*xs, *ys)[i] for i in picks), *ys)
+    types, dys = rf.types, rf.inputs[len(f.inputs):]
+    program = Map(rf.backend, Ty(*(types[r] for r in residual)) @ f.cod, f.dom, types,
+                  backward, residual + dys, rf.outputs)
+    res = markov.Ty(*(ends_atoms[i] for i in picks))
+    return trace(box.dom, fwd_fn), layout(program, res @ box.cod, atom)
 
 
-def _none(box, *xs):
-    """Forward part with no residual."""
-    return (), box(*xs)
+def _cut(rf, ends: tuple) -> tuple[tuple, tuple]:
+    """The backward operations of ``rf`` given the registers ``ends``, and the residual.
 
-
-def _dims(box, k=0):
-    return sig.shape(box.dom.inside[k])
-
-
-def _nothing(dy):
-    """A zero cotangent batched like ``dy`` (a bare ``zero`` would broadcast, and then
-    meeting a parameter it would sum over no batch)."""
-    return sig.zero_like(dy.atom)(dy)
-
-
-def _softmax(box, s, dy):
-    n = _dims(box)
-    sd = s * dy
-    return sd - s * sig.expand(n)(sig.sum_(n)(sd), s)
-
-
-OPTICS = {  # kind: (forward part, backward part), each a function of wires
-    "linear": (_inputs, lambda box, W, x, dy: (sig.outer(*_dims(box))(dy, x),
-                                              sig.linear_t(*_dims(box))(W, dy))),
-    "linear_t": (_inputs, lambda box, W, u, dv: (sig.outer(*_dims(box))(u, dv),
-                                                sig.linear(*_dims(box)[::-1])(W, dv))),
-    "outer": (_inputs, lambda box, a, b, dW: (
-        sig.linear(_dims(box, 1)[0], _dims(box)[0])(dW, b),
-        sig.linear_t(_dims(box)[0], _dims(box, 1)[0])(dW, a))),
-    "bias": (_none, lambda box, dy: (sig.batch_sum(_dims(box, 1))(dy), dy)),
-    "exp": (_output, lambda box, y, dy: dy * y),
-    "log": (_inputs, lambda box, x, dy: dy * sig.reciprocal(x.atom)(x)),
-    "reciprocal": (_output, lambda box, y, dy: -(dy * y * y)),
-    "sqrt": (_output, lambda box, y, dy: (0.5 * dy) * sig.reciprocal(y.atom)(y)),
-    "sigmoid": (_output, lambda box, s, dy: dy * s * (1 - s)),
-    "tanh": (_output, lambda box, t, dy: dy * (1 - t * t)),
-    "relu": (_inputs, lambda box, x, dy: dy * sig.step(x.atom)(x)),
-    "step": (_none, lambda box, dy: _nothing(dy)),
-    "softmax": (_output, _softmax),
-    "sum": (_inputs, lambda box, x, dz: sig.expand(_dims(box))(dz, x)),
-    "expand": (_none, lambda box, dy: (sig.sum_(_dims(box, 1))(dy), _nothing(dy))),
-    "batch_sum": (_inputs, lambda box, x, dp: sig.spread(_dims(box))(dp, x)),
-    "spread": (_none, lambda box, dy: (sig.batch_sum(_dims(box, 1))(dy), _nothing(dy))),
-    "add": (_none, lambda box, dz: (dz, dz)),
-    "mul": (_inputs, lambda box, x, y, dz: (dz * y, dz * x)),
-    "neg": (_none, lambda box, dz: -dz),
-    "scale": (_none, lambda box, dz: box.spec.data * dz),
-    "shift": (_none, lambda box, dz: dz),
-    "zero": (_none, lambda box, dz: ()),
-    "constant": (_none, lambda box, dz: ()),
-    "zero_like": (_none, lambda box, dz: _nothing(dz)),
-}
-
-
-# -- gates: partial derivatives of their polynomials -------------------------------------
-
-
-def _partial(terms, i) -> dict:
-    """``d/dx_i`` of a multilinear polynomial given as ``((monomial, coefficient), ...)``."""
-    out: dict = {}
-    for monomial, c in terms:
-        if i in monomial:
-            rest = tuple(j for j in monomial if j != i)
-            out[rest] = out.get(rest, 0) + c
-    return {m: c for m, c in out.items() if c}
-
-
-def _needed(box) -> tuple[int, ...]:
-    """The inputs the gate's partial derivatives read."""
-    k = len(box.dom)
-    return tuple(sorted({j for i in range(k) for m in _partial(box.spec.data, i) for j in m}))
-
-
-def _times_polynomial(dz, poly: dict, xs: dict):
-    """``dz * poly(xs)`` with ring generators (no product when ``poly`` is constant)."""
-    const = poly.get((), 0)
-    total = None
-    for monomial, c in sorted(poly.items()):
-        if monomial:
-            term = c * functools.reduce(lambda u, v: u * v, (xs[j] for j in monomial))
-            total = term if total is None else total + term
-    if total is None:
-        return const * dz if const else _nothing(dz)
-    return dz * (total + const)
-
-
-def _gate_forward(box, *xs):
-    return tuple(xs[i] for i in _needed(box)), box(*xs)
-
-
-def _gate_backward(box, *args):
-    *res, dz = args
-    xs = dict(zip(_needed(box), res))
-    return tuple(_times_polynomial(dz, _partial(box.spec.data, i), xs)
-                 for i in range(len(box.dom)))
-
-
-OPTICS["gate"] = (_gate_forward, _gate_backward)
+    An operation is backward when it computes something the cotangents need that
+    ``ends`` does not hold (a rule that recomputes an intermediate value of a gate's
+    polynomial recomputes it on the backward side); the residual is the registers of
+    ``ends`` that the backward operations or the outputs read, in order.
+    """
+    given, live, backward = set(ends), set(rf.outputs), []
+    for op in reversed(rf.ops):
+        if any(r in live and r not in given for r in op.outs):
+            backward.append(op)
+            live.update(op.ins)
+    residual = tuple(dict.fromkeys(r for r in ends if r in live))
+    return tuple(reversed(backward)), residual
 
 
 # -- the functor ------------------------------------------------------------------------
@@ -165,20 +119,11 @@ def optic(box) -> tuple[markov.Diagram, markov.Diagram]:
         return box, box.dagger()
     if type(box) is markov.Discard:
         return markov.Id(box.dom), sig.zero_like(box.dom)
-    if not isinstance(box, sig.Box) or isinstance(box, sig.Param) or box.kind not in OPTICS:
+    if not isinstance(box, sig.Box) or isinstance(box, sig.Param):
         raise NotImplementedError(f"no reverse derivative for box {box} "
-                                  f"({box.dom} -> {box.cod})")
-    forward, backward = OPTICS[box.kind]
-    size = []
-
-    def fwd_fn(*xs):
-        res, out = forward(box, *xs)
-        size.append(len(res))
-        return (*res, *wires(out))
-    fwd = trace(box.dom, fwd_fn)
-    m = size[0]
-    bwd = trace(markov.Ty(*fwd.cod.inside[:m]) @ box.cod, lambda *v: backward(box, *v))
-    return fwd, bwd
+                                  f"({box.dom} -> {box.cod}): not a generator of the "
+                                  "catlearn signature")
+    return _derived(box)
 
 
 def residual_size(box) -> int:

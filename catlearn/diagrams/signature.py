@@ -6,8 +6,12 @@ Diagrams are ``discopy.markov`` diagrams: ``Copy``, ``Discard``, ``Merge`` and
 constants, polynomials), never an array.  Parameters are wires of a parameter
 type ``P...`` produced by a named :class:`Param` box; their values live outside
 the diagram and are bound by name (:meth:`catlearn.diagrams.Model.bind`).
-A box applied to traced :class:`Wire` objects records itself (:func:`record`);
+Diagrams are traced with :mod:`catlearn.program`'s tracer: a box applied to
+traced wires (:class:`~catlearn.program.Var`, alias :class:`Wire`) records itself,
+a catlearn generator or map applied to them records its generators, and
 :func:`catlearn.diagrams.wiring.trace` lays the recording out as a diagram.
+Every box but a gate and a parameter is a catlearn generator (:func:`box`): the
+constructors below are the backends' own generator constructors, read as boxes.
 
 Wire types (from :mod:`catlearn.diagrams.atoms`) are ``markov.Ty`` atoms named by shape:
 
@@ -31,88 +35,61 @@ Spec(kind='gate', data=(((0,), 1), ((0, 1), -2), ((1,), 1)))
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 from typing import Hashable
 
 from discopy import markov
+
+from catlearn import smooth
+from catlearn.program import Generator, Ty, Var, generator, record, wires
 
 # the signature's wire types, re-exported with it
 from catlearn.diagrams.atoms import (BIT, _atom, _dims, atom_of, bits, param_type, parse, real,
                                      shape, wire_type)
 
-# -- wires of a diagram being traced (laid out by catlearn.diagrams.wiring.trace) ------
+# -- wires of a diagram being traced: catlearn.program's tracer ------------------------
+
+Wire = Var
+"""A wire of a diagram being traced: a :class:`catlearn.program.Var` of a trace read by
+:data:`SYNTAX` (:func:`catlearn.diagrams.wiring.trace`), typed by catlearn wire types."""
 
 
-@dataclass(eq=False)
-class _Program:
-    atoms: list = field(default_factory=list)
-    ops: list = field(default_factory=list)
+class _Syntax:
+    """The reader of a diagram trace: arithmetic on its wires applies the ring boxes.
 
-    def fresh(self, atom) -> int:
-        self.atoms.append(atom)
-        return len(self.atoms) - 1
+    ``x + 0`` and ``1 * x`` apply nothing, so that traced formulas draw no
+    useless boxes.
+    """
 
+    def __repr__(self) -> str:
+        return "diagram"
 
-_ACTIVE: ContextVar[_Program | None] = ContextVar("catlearn_diagram_trace", default=None)
+    def var_add(self, x, y):
+        if isinstance(y, Var):
+            return add(atom_of(x.type))(x, y)
+        return shift(y, atom_of(x.type))(x) if y else x
 
+    def var_mul(self, x, y):
+        if isinstance(y, Var):
+            return mul(atom_of(x.type))(x, y)
+        return x if y == 1 else scale(y, atom_of(x.type))(x)
 
-@dataclass(frozen=True, eq=False)
-class Wire:
-    """A wire of a diagram being traced; arithmetic applies the ring generators."""
-
-    program: _Program
-    id: int
-
-    @property
-    def atom(self) -> markov.Ty:
-        return markov.Ty(self.program.atoms[self.id])
-
-    def _ring(self, name, *args):
-        return _RING[name](*args, self.atom)
-
-    def __add__(self, other):
-        if isinstance(other, Wire):
-            return self._ring("add")(self, other)
-        return self._ring("shift", other)(self) if other else self
-
-    __radd__ = __add__
-
-    def __mul__(self, other):
-        if isinstance(other, Wire):
-            return self._ring("mul")(self, other)
-        return self if other == 1 else self._ring("scale", other)(self)
-
-    __rmul__ = __mul__
-
-    def __neg__(self):
-        return self._ring("neg")(self)
-
-    def __sub__(self, other):
-        return self + (-other)
-
-    def __rsub__(self, other):
-        return (-self) + other
+    def var_neg(self, x):
+        return neg(atom_of(x.type))(x)
 
 
-def record(box, args) -> Wire | tuple[Wire, ...]:
-    """Apply ``box`` to traced wires (the active trace for a box with no inputs)."""
-    program = args[0].program if args else _ACTIVE.get()
-    if program is None or not all(isinstance(a, Wire) and a.program is program for a in args):
-        raise TypeError(f"box {box} applies to the wires of one catlearn.diagrams.trace, "
-                        f"got {args!r}")
-    got = markov.Ty(*(program.atoms[a.id] for a in args))
-    if got != box.dom:
-        raise TypeError(f"box {box} takes {box.dom}, got wires of type {got}")
-    outs = tuple(program.fresh(a) for a in box.cod.inside)
-    program.ops.append((box, tuple(a.id for a in args), outs))
-    result = tuple(Wire(program, o) for o in outs)
-    return result[0] if len(result) == 1 else result
+SYNTAX = _Syntax()
 
 
-def wires(result) -> tuple:
-    """A traced result as a tuple of wires."""
-    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
+@functools.lru_cache(maxsize=None)
+def _wire_types(names: tuple) -> Ty:
+    return Ty(*(wire_type(name) for name in names))
+
+
+def wire_types(ty: markov.Ty) -> Ty:
+    """The catlearn wire types of a diagram type (``R3 @ Z2`` is ``Ty(R^3, Z2)``)."""
+    return _wire_types(tuple(ob.name for ob in ty.inside))
 
 
 # -- generators --------------------------------------------------------------------
@@ -153,7 +130,7 @@ class Box(markov.Box):
         return self.data.kind
 
     def __call__(self, *args):
-        return record(self, args)
+        return record(self, args, wire_types(self.dom), wire_types(self.cod), f"box {self.name}")
 
 
 class Param(Box):
@@ -177,10 +154,45 @@ def _box(kind, dom, cod, data=None, name=None) -> Box:
     return Box(name or kind, dom, cod, Spec(kind, data))
 
 
+LABELS = {"scale": "scale({:g})", "shift": "shift({:g})", "constant": "constant({:g})",
+          "zero": "0"}
+"""How a box of these generators is labelled in drawings (others: the generator's name)."""
+
+
+def box(gen: Generator, atom=atom_of) -> Box:
+    """The diagram box of a catlearn generator: same name (its kind), types and static data.
+
+    Any generator of a backend's table is a box, with no second table: its
+    meaning (:mod:`~catlearn.diagrams.meaning`) is the backend's generator of the
+    same name and its reverse derivative (:mod:`~catlearn.diagrams.reverse`) is
+    read off the backend's rule.  ``atom`` gives the atom of a wire type.
+
+    >>> b = box(smooth.sum_gen(smooth.Real((3,))))
+    >>> print(b, ":", b.dom, "->", b.cod, "|", b.spec)
+    sum : R3 -> R | Spec(kind='sum', data=None)
+    >>> box(smooth.STRUCTURE["scale"](smooth.Real(()), 2.0)).name
+    'scale(2)'
+    """
+    label = LABELS.get(gen.name, gen.name)
+    return _box(gen.name, markov.Ty(*(atom(w).inside[0] for w in gen.dom)),
+                markov.Ty(*(atom(w).inside[0] for w in gen.cod)), gen.data,
+                label.format(gen.data) if "{" in label else label)
+
+
+@functools.lru_cache(maxsize=None)
+def _of(gen: Generator) -> Box:
+    """:func:`box` of a generator, made once."""
+    return box(gen)
+
+
+def _real(n, batched=True) -> smooth.Real:
+    return wire_type(_atom(n)) if batched else smooth.Real(_dims(n), False)
+
+
 def _pointwise(kind):
     def constructor(n=()) -> Box:
-        x = _atom(n)
-        return _box(kind, x, x)
+        x = wire_type(_atom(n))
+        return _of(generator(kind, [x], [x]))
     constructor.__name__ = kind
     constructor.__doc__ = f"The pointwise generator ``{kind} : R<n> -> R<n>``."
     return constructor
@@ -193,17 +205,17 @@ softmax.__doc__ = "Softmax over the last axis, ``R<n> -> R<n>``."
 
 def linear(n_in: int, n_out: int) -> Box:
     """``(W : P<n_out x n_in>, x : R<n_in>) |-> W x``."""
-    return _box("linear", param_type((n_out, n_in)) @ real(n_in), real(n_out))
+    return _of(smooth.linear_gen(_real((n_out, n_in), False), _real(n_in)))
 
 
 def linear_t(n_out: int, n_in: int) -> Box:
     """``(W : P<n_out x n_in>, u : R<n_out>) |-> W^T u`` (the dagger of :func:`linear`)."""
-    return _box("linear_t", param_type((n_out, n_in)) @ real(n_out), real(n_in))
+    return _of(smooth.linear_t_gen(_real((n_out, n_in), False), _real(n_out)))
 
 
 def outer(n_out: int, n_in: int) -> Box:
     """``(u : R<n_out>, x : R<n_in>) |-> sum over the batch of u x^T : P<n_out x n_in>``."""
-    return _box("outer", real(n_out) @ real(n_in), param_type((n_out, n_in)))
+    return _of(smooth.outer_gen(_real(n_out), _real(n_in)))
 
 
 def bias(n) -> Box:
@@ -212,45 +224,51 @@ def bias(n) -> Box:
     >>> print(bias(3).dom)
     P3 @ R3
     """
-    return _box("bias", param_type(n) @ real(n), real(n))
+    return _of(smooth.bias(_dims(n)).ops[0].gen)
 
 
 def batch_sum(n) -> Box:
     """``R<n> -> P<n>``: the sum over the batch."""
-    return _box("batch_sum", real(n), param_type(n))
+    return _of(smooth.batch_sum_gen(_real(n)))
 
 
 def spread(n) -> Box:
     """``(p : P<n>, x : R<n>) |-> p`` repeated along the batch of ``x``."""
-    return _box("spread", param_type(n) @ real(n), real(n))
+    return _of(smooth.spread_gen(_real(n)))
 
 
 def sum_(n) -> Box:
     """``R<n> -> R``: the sum of the entries of each example."""
-    return _box("sum", real(n), real(()))
+    return _of(smooth.sum_gen(_real(n)))
 
 
 def expand(n) -> Box:
     """``(z : R, x : R<n>) |-> z`` broadcast to the shape of ``x``."""
-    return _box("expand", real(()) @ real(n), real(n))
+    return _of(smooth.expand_gen(_real(n)))
+
+
+# the ring generators: on data wires (``n`` a shape) or on any atom (``Z2``)
+
+def _ring(kind, arity, *data):
+    def build(n=()) -> Box:
+        x = wire_type(_atom(n))
+        return _of(generator(kind, [x] * arity, [x], *data))
+    return build
 
 
 def add(n=()) -> Box:
     """``x @ x -> x``, the addition of the backend (XOR on ``Z2``)."""
-    x = _atom(n)
-    return _box("add", x @ x, x)
+    return _ring("add", 2)(n)
 
 
 def mul(n=()) -> Box:
     """``x @ x -> x``, elementwise product (AND on ``Z2``)."""
-    x = _atom(n)
-    return _box("mul", x @ x, x)
+    return _ring("mul", 2)(n)
 
 
 def neg(n=()) -> Box:
     """``x |-> -x`` (the identity on ``Z2``)."""
-    x = _atom(n)
-    return _box("neg", x, x)
+    return _ring("neg", 1)(n)
 
 
 def scale(c: float, n=()) -> Box:
@@ -259,30 +277,27 @@ def scale(c: float, n=()) -> Box:
     >>> scale(2, BIT).name, scale(0.5, 3).spec
     ('scale(2)', Spec(kind='scale', data=0.5))
     """
-    x = _atom(n)
-    return _box("scale", x, x, float(c), f"scale({float(c):g})")
+    return _ring("scale", 1, float(c))(n)
 
 
 def shift(c: float, n=()) -> Box:
     """``x |-> x + c``."""
-    x = _atom(n)
-    return _box("shift", x, x, float(c), f"shift({float(c):g})")
+    return _ring("shift", 1, float(c))(n)
 
 
 def constant(c: float, n=()) -> Box:
     """``1 -> x``, every entry ``c`` (broadcast over the batch)."""
-    return _box("constant", markov.Ty(), _atom(n), float(c), f"constant({float(c):g})")
+    return _ring("constant", 0, float(c))(n)
 
 
 def zero(n=()) -> Box:
     """``1 -> x``, the unit of ``add``."""
-    return _box("zero", markov.Ty(), _atom(n), None, "0")
+    return _ring("zero", 0)(n)
 
 
 def zero_like(n=()) -> Box:
     """``x |-> 0`` (zeros of the shape of ``x``)."""
-    x = _atom(n)
-    return _box("zero_like", x, x)
+    return _ring("zero_like", 1)(n)
 
 
 # -- gates: one multilinear polynomial each, read mod 2 (Z2) or over the reals ----
@@ -328,5 +343,3 @@ def _gate(name):
 
 and_, or_, xor, not_, nand, nor, xnor, one, zero_gate = map(_gate, (
     "and", "or", "xor", "not", "nand", "nor", "xnor", "one", "zero"))
-
-_RING = {"add": add, "mul": mul, "neg": neg, "scale": scale, "shift": shift}

@@ -27,8 +27,8 @@ from collections import Counter
 from discopy import markov
 from discopy.monoidal import Layer
 
-# the traced wires live with the boxes that record on them; re-exported here
-from catlearn.diagrams.signature import _ACTIVE, Wire, _Program, record, wires
+from catlearn import core
+from catlearn.diagrams.signature import SYNTAX, Box, Wire, atom_of, box as box_of, wire_types, wires
 
 
 def _ty(obs) -> markov.Ty:
@@ -167,43 +167,62 @@ def chain(*diagrams) -> markov.Diagram:
 def trace(dom: markov.Ty, fn) -> markov.Diagram:
     """The diagram that ``fn`` computes on one :class:`Wire` per atom of ``dom``.
 
+    ``fn`` is traced by :func:`catlearn.core.trace` (reader :data:`~.signature.SYNTAX`),
+    then laid out (:func:`layout`): boxes, catlearn generators and catlearn maps
+    applied to the wires all become boxes.
+
+    >>> from catlearn import smooth
     >>> from catlearn.diagrams import signature as sig
     >>> d = trace(sig.bits(2), lambda a, b: (sig.xor()(a, b), sig.and_()(a, b)))
     >>> print(d.dom, "->", d.cod, len(d))
     Z2 @ Z2 -> Z2 @ Z2 7
+    >>> [b.name for b in trace(sig.real(2), lambda x: smooth.exp(2)(x) + x).boxes]
+    ['Copy(R2)', 'exp', 'Swap(R2, R2)', 'add']
     """
-    program = _Program()
-    xs = [Wire(program, program.fresh(a)) for a in dom.inside]
-    token = _ACTIVE.set(program)
-    try:
-        outs = wires(fn(*xs))
-    finally:
-        _ACTIVE.reset(token)
-    for w in outs:
-        if not isinstance(w, Wire) or w.program is not program:
-            raise TypeError(f"traced function must return wires of this trace, got {w!r}")
-    return _Layout(program, dom, [x.id for x in xs]).run([w.id for w in outs])
+    return layout(core.trace(wire_types(dom), fn, SYNTAX), dom)
+
+
+def layout(program: core.Map, dom: markov.Ty | None = None, atom=atom_of) -> markov.Diagram:
+    """A catlearn program (a :class:`~catlearn.core.Map`) laid out as a diagram.
+
+    Each operation becomes its box (a catlearn generator becomes
+    :func:`~.signature.box` of it); a register read twice is copied, an unread
+    one discarded, arguments are brought together by swaps, and operations with
+    no inputs are placed where they are first used.  ``dom`` gives the atoms of
+    the inputs, ``atom`` those of the other registers (from their wire types).
+
+    >>> from catlearn import smooth
+    >>> print(layout(smooth.exp(2) >> smooth.log(2)))
+    exp >> log
+    """
+    if dom is None:
+        dom = markov.Ty(*(atom(w).inside[0] for w in program.dom))
+    return _Layout(program, dom, atom).run()
 
 
 class _Layout:
     """Lay a traced program out as layers: copies, discards and swaps made explicit."""
 
-    def __init__(self, program: _Program, dom, inputs):
-        self.program = program
-        self.writer = Writer(dom, inputs)
-        self.uses = Counter(i for _, ins, _ in program.ops for i in ins)
-        self.pending = {outs[0]: box for box, ins, outs in program.ops
-                        if not ins and len(outs) == 1}
+    def __init__(self, program: core.Map, dom, atom):
+        self.program, self.atom = program, atom
+        self.writer = Writer(dom, program.inputs)
+        self.fresh = len(program.types)
+        self.uses = Counter(i for op in program.ops for i in op.ins)
+        self.pending = {op.outs[0]: op for op in program.ops if not op.ins and len(op.outs) == 1}
 
-    def run(self, outputs) -> markov.Diagram:
+    def _box(self, op):
+        return op.gen if isinstance(op.gen, Box) else box_of(op.gen, self.atom)
+
+    def run(self) -> markov.Diagram:
+        outputs = self.program.outputs
         self.uses.update(outputs)
         self._discard_dead(self.writer.ids)
-        for box, ins, outs in self.program.ops:
-            if not ins and len(outs) == 1:
+        for op in self.program.ops:
+            if not op.ins and len(op.outs) == 1:
                 continue  # placed where it is first used
-            offset = self._gather(ins) if ins else len(self.writer.ids)
-            self.writer.box(box, offset, list(outs))
-            self._discard_dead(outs)
+            offset = self._gather(op.ins) if op.ins else len(self.writer.ids)
+            self.writer.box(self._box(op), offset, list(op.outs))
+            self._discard_dead(op.outs)
         self._gather(outputs)
         return self.writer.diagram()
 
@@ -217,7 +236,7 @@ class _Layout:
         self.uses[i] -= 1
         if self.uses[i] == 0:
             return i
-        alias = self.program.fresh(self.program.atoms[i])
+        alias, self.fresh = self.fresh, self.fresh + 1
         self.writer.copy(self.writer.ids.index(i), [i, alias])
         return alias
 
@@ -227,7 +246,7 @@ class _Layout:
         for i in ins:
             if i in self.pending:
                 at = ids.index(block[-1]) + 1 if block else self._anchor(ins)
-                self.writer.box(self.pending.pop(i), at, [i])
+                self.writer.box(self._box(self.pending.pop(i)), at, [i])
             alias = self._take(i)
             if block:
                 here, last = ids.index(alias), ids.index(block[-1])

@@ -37,15 +37,12 @@ import numpy as np
 
 from catlearn import smooth
 from catlearn.backend import Rule, kernel
-from catlearn.core import Generator, Ty
+from catlearn.core import Generator
+from catlearn.core import generator as _g
 from catlearn.smooth import Real, batch_sum_gen, expand_gen, sum_gen, zero_like_gen
 
 
 SCALAR = Real((), False)
-
-
-def _g(name: str, dom, cod, data=None) -> Generator:
-    return Generator(name, Ty(*dom), Ty(*cod), data)
 
 
 def pointwise(name: str, w: Real) -> Generator:
