@@ -88,6 +88,16 @@ def mul_gen(w, v=None) -> Generator:
     return STRUCTURE["mul"](w, v or w)
 
 
+def _spread_over(xp, z, x, wire):
+    """``z`` (one number per example) copied over the entries of ``x`` on ``wire``.
+
+    The result has the broadcast shape of both, so a batch axis on either side is kept: a
+    constant's array carries none (it broadcasts), while the cotangent reaching it does.
+    """
+    z = z.reshape(z.shape + (1,) * len(wire.shape))
+    return xp.broadcast_to(z, np.broadcast_shapes(z.shape, x.shape))
+
+
 def _sum_axes(w: Real) -> tuple:
     return tuple(range(-len(w.shape), 0))
 
@@ -153,10 +163,8 @@ RULES = {
                     (kernel(lambda x, y, dy: y * (dy - (y * dy).sum(axis=-1, keepdims=True))),)),
     "sum": Rule(lambda g, xp: lambda x: xp.sum(x, _sum_axes(g.dom[0])),
                 lambda g: lambda x, dz: expand_gen(x.type)(dz, x),
-                (lambda g, xp: lambda x, y, dz: xp.broadcast_to(
-                    dz.reshape(dz.shape + (1,) * len(g.dom[0].shape)), x.shape),)),
-    "expand": Rule(lambda g, xp: lambda z, x: xp.broadcast_to(
-                       z.reshape(z.shape + (1,) * len(g.dom[1].shape)), x.shape),
+                (lambda g, xp: lambda x, y, dz: _spread_over(xp, dz, x, g.dom[0]),)),
+    "expand": Rule(lambda g, xp: lambda z, x: _spread_over(xp, z, x, g.dom[1]),
                    lambda g: lambda z, x, dy: (sum_gen(g.dom[1])(dy), zero_like_gen(x.type)(x))),
     "batch_sum": Rule(lambda g, xp: lambda x: xp.sum(x, 0),
                       lambda g: lambda x, dz: spread_gen(x.type)(dz, x),

@@ -27,7 +27,7 @@ import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from catlearn import D, Lens, Map, Para, R, dagger, smooth, symbolic, then, z2
+from catlearn import D, Lens, Map, Para, R, dagger, smooth, symbolic, then, trace, z2
 from catlearn.core import Ty
 from strategies import (
     SMOOTH, SYMBOLIC, Z2, as_map, assert_close, cotangents, models, smooth_wires, unfused,
@@ -621,3 +621,18 @@ def test_dagger_batch_from_a_parameter_cotangent():
     assert dx.shape == x.shape and dq.shape == q.shape
     np.testing.assert_allclose(np.sum(f(x, q)[0] * p) + np.sum(f(x, q)[1] * s),
                                np.sum(x * dx) + np.sum(q * dq))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "sympy"])
+def test_rd5_through_a_constant_without_a_batch_axis(backend):
+    """A constant's array has no batch axis; the cotangent that reaches it has one (found by
+    hypothesis: ``expand`` broadcast ``(1, 1)`` to ``(2,)``)."""
+    p2, r2 = smooth.Real((2,), False), smooth.real(2)
+    f = trace(Ty(p2), lambda p: smooth.constant(0.0, (2,))(), smooth.backend)
+    g = trace(Ty(r2), lambda x: (smooth.sigmoid(2)(x), smooth.softmax(2)(x)), smooth.backend)
+    if backend == "sympy":
+        f, g = f.to(symbolic.backend), g.to(symbolic.backend)
+    a, c = [np.array([-0.5, 0.5])], [np.ones((1, 2)), np.ones((1, 2))]
+    whole = R(f >> g)(*a, *c)
+    parts = R(f).compiled(*a, *R(g).compiled(*f(*a), *c))
+    np.testing.assert_allclose(np.asarray(whole[0], float), np.asarray(parts[0], float))
