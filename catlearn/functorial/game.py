@@ -125,7 +125,7 @@ def uniform_sampler(dim: int) -> Callable:
 
 
 @dataclass
-class History:
+class GameHistory:
     """Per step: the generators' and the discriminators' objective."""
 
     generators: list = field(default_factory=list)
@@ -176,7 +176,7 @@ class Game:
         gen, dis = self.generators, self.discriminators
         g_state = gen.optimizer.init(gen.param)
         d_state = dis.optimizer.init(dis.param) if dis else ()
-        history, ns, np_ = History(), len(g_state), len(params)
+        history, ns, np_ = GameHistory(), len(g_state), len(params)
         needed = {a for ph in (gen, dis) if ph for t in ph.terms for a in t.inputs}
         for _ in range(steps):
             samples = {a: samplers[a](rng, batch) for a in needed}
