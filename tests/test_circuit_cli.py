@@ -180,3 +180,8 @@ def test_python_dash_m_catlearn_circuit():
 
 def test_doctests():
     assert doctest.testmod(circuit_cli).failed == 0
+
+
+def test_learn_checks_its_output_path_before_learning(run, tmp_path):
+    status, out, err = run("learn", ZOO_DIR / "add2.blif", "--out", tmp_path / "nodir" / "x.blif")
+    assert status == 2 and "--out" in err and "does not exist" in err and not out, err

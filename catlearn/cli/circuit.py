@@ -36,6 +36,7 @@ import numpy as np
 
 from catlearn.cli import SUBCOMMANDS
 from catlearn.cli import circuit_fit, circuit_sequential
+from catlearn.files import check_writable
 from pathlib import Path
 
 from catlearn.netlist.blif import load_blif, save_blif
@@ -112,7 +113,7 @@ def run_learn(args) -> int:
                          f"{args.time_limit:g}")
     target = _read(args.target)
     if args.out:
-        _file(args.out, "a file to write the learned BLIF to")
+        check_writable(args.out, "--out")
     if target.is_sequential:
         return circuit_sequential.run_learn(args, target)
     circuit_sequential.refuse_on_combinational(args, args.target)
