@@ -113,11 +113,13 @@ def _layers(net: LogicNetwork, tables, gate) -> list:
     return signals
 
 
-def _finish(net: LogicNetwork, builder: _Builder, last: list, name: str,
-            readout: bool) -> Netlist:
+def finish(builder: _Builder, last: list, n_in: int, classes: int, name: str,
+           readout: bool = True) -> Netlist:
+    """The netlist of ``builder``'s gates with inputs ``x0 ..`` and, on the last layer's
+    literals ``last``, the popcount-argmax readout (or the literals themselves as ``y0 ..``)."""
     if readout:
-        names, literals = output_names(net.classes), popcount_argmax(
-            builder.algebra(), last, net.classes)
+        names, literals = output_names(classes), popcount_argmax(builder.algebra(), last,
+                                                                 classes)
     else:
         names, literals = tuple(f"y{j}" for j in range(len(last))), last
     gates = list(builder.gates)
@@ -126,14 +128,15 @@ def _finish(net: LogicNetwork, builder: _Builder, last: list, name: str,
             gates.append(Gate(out, (), (("", "1"),) if lit else ()))
         else:
             gates.append(Gate(out, (lit[0],), (("0" if lit[1] else "1", "1"),)))
-    return _live(Netlist(name, input_names(net.n_in), names, gates))
+    return _live(Netlist(name, input_names(n_in), names, gates))
 
 
 def export(net: LogicNetwork, tables, name: str = "classifier", readout: bool = True) -> Netlist:
     """The simplified netlist of the hard classifier (without ``readout``: the layers only,
     outputs ``y0 ..`` the last layer's gates)."""
     builder = _Builder([], {})
-    return _finish(net, builder, _layers(net, tables, builder.table), name, readout)
+    return finish(builder, _layers(net, tables, builder.table), net.n_in, net.classes, name,
+                  readout)
 
 
 def reading(net: LogicNetwork, tables, name: str = "reading", readout: bool = True) -> Netlist:
@@ -145,7 +148,7 @@ def reading(net: LogicNetwork, tables, name: str = "reading", readout: bool = Tr
         rows = tuple((f"{r >> 1}{r & 1}", "1") for r in range(4) if t[r])
         builder.gates.append(Gate(out, (a[0], b[0]), rows))
         return (out, False)
-    return _finish(net, builder, _layers(net, tables, gate), name, readout)
+    return finish(builder, _layers(net, tables, gate), net.n_in, net.classes, name, readout)
 
 
 def _live(netlist: Netlist) -> Netlist:

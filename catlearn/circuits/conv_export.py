@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from catlearn.circuits.classifier import (_Builder, _live, input_names, output_names,
-                                          predictions)
+from catlearn.circuits.classifier import _Builder, _live, finish, input_names, predictions
 from catlearn.layers.logic import wiring
 from catlearn.layers.logic_conv import leaves
 from catlearn.layers.logic_conv_net import ConvLogicNetwork
-from catlearn.layers.logic_z2 import popcount_argmax
 from catlearn.netlist.netlist import Gate, Netlist
 
 OR = (0, 1, 1, 1)
@@ -72,7 +70,7 @@ def export(net: ConvLogicNetwork, tables, name: str = "classifier") -> Netlist:
         signals = _block(builder, spec, pool, tables[start:start + d], signals)
         start += d
     dense = [(*wiring(n, m, seed), t) for (n, m, seed), t in zip(net.dense.layers, tables[start:])]
-    return _finish(builder, _wired(builder, dense, signals), n_in, net.classes, name)
+    return finish(builder, _wired(builder, dense, signals), n_in, net.classes, name)
 
 
 def export_wired(n_in: int, classes: int, layers, name: str = "classifier") -> Netlist:
@@ -81,7 +79,7 @@ def export_wired(n_in: int, classes: int, layers, name: str = "classifier") -> N
     readout."""
     builder = _Builder([], {})
     signals = [(s, False) for s in input_names(n_in)]
-    return _finish(builder, _wired(builder, layers, signals), n_in, classes, name)
+    return finish(builder, _wired(builder, layers, signals), n_in, classes, name)
 
 
 def _wired(builder: _Builder, layers, signals: list) -> list:
@@ -91,18 +89,6 @@ def _wired(builder: _Builder, layers, signals: list) -> list:
                    for j, (i, k) in enumerate(zip(np.asarray(a_idx).tolist(),
                                                   np.asarray(b_idx).tolist()))]
     return signals
-
-
-def _finish(builder: _Builder, signals: list, n_in: int, classes: int, name: str) -> Netlist:
-    names = output_names(classes)
-    literals = popcount_argmax(builder.algebra(), signals, classes)
-    gates = list(builder.gates)
-    for out, lit in zip(names, literals):
-        if isinstance(lit, int):
-            gates.append(Gate(out, (), (("", "1"),) if lit else ()))
-        else:
-            gates.append(Gate(out, (lit[0],), (("0" if lit[1] else "1", "1"),)))
-    return _live(Netlist(name, input_names(n_in), names, gates))
 
 
 def verify(net: ConvLogicNetwork, tables, netlist: Netlist, x, n_random: int = 10**5,
