@@ -45,7 +45,7 @@ def check_writable(path, flag: str = "output") -> None:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise OutputPathError(f"{flag}: cannot write {path}: {path} is a directory")
+        raise OutputPathError(f"{flag}: cannot write {path}: it is a directory")
     if not folder.exists():
         raise OutputPathError(f"{flag}: cannot write {path}: its folder {folder} does not exist")
     if not folder.is_dir():

@@ -113,7 +113,7 @@ def run_learn(args) -> int:
                          f"{args.time_limit:g}")
     target = _read(args.target)
     if args.out:
-        check_writable(args.out, "--out")
+        check_writable(_file(args.out, "a file to write the learned BLIF to"), "--out")
     if target.is_sequential:
         return circuit_sequential.run_learn(args, target)
     circuit_sequential.refuse_on_combinational(args, args.target)
